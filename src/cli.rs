@@ -1,0 +1,127 @@
+//! The `hub` command line: `serve` (the default) and `status set`.
+
+use crate::config::{parse_duration, Config};
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Sessions Hub: create session packages for AI coding agents working in parallel, and watch
+/// them live while the agents update their status.
+#[derive(Debug, Parser)]
+#[command(name = "hub", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub dirs: DirArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// `serve` options, accepted without the word `serve`.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+/// Where the hub keeps and finds things. Global: every subcommand honours them.
+#[derive(Debug, Args)]
+pub struct DirArgs {
+    /// Folder of session packages (one folder per session). Created if missing.
+    #[arg(
+        long,
+        global = true,
+        env = "HUB_SESSIONS_DIR",
+        default_value = "./coderef/sessions"
+    )]
+    pub sessions_dir: PathBuf,
+    /// Folder of stubs: <stubs-dir>/<feature>/stub.json.
+    #[arg(
+        long,
+        global = true,
+        env = "HUB_STUBS_DIR",
+        default_value = "./coderef/working"
+    )]
+    pub stubs_dir: PathBuf,
+    /// Project that context discovery scans.
+    #[arg(long, global = true, env = "HUB_PROJECT_ROOT", default_value = ".")]
+    pub project_root: PathBuf,
+    /// A folder outside the session folders that agents' output files may live under
+    /// (repeatable; with the variable, separate folders with ':').
+    #[arg(
+        long = "allow-output-root",
+        global = true,
+        env = "HUB_ALLOW_OUTPUT_ROOT",
+        value_delimiter = ':'
+    )]
+    pub allow_output_roots: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the hub (the default when no command is given).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Loopback by default.
+    #[arg(long, env = "HUB_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// How often open pages poll for changes when the live channel is down
+    /// (`10`, `10s`, `500ms`).
+    #[arg(long, env = "HUB_POLL_INTERVAL", default_value = "10s", value_parser = parse_duration)]
+    pub poll_interval: Duration,
+}
+
+fn config(dirs: DirArgs, serve: ServeArgs) -> Config {
+    Config {
+        addr: serve.addr,
+        sessions_dir: dirs.sessions_dir,
+        stubs_dir: dirs.stubs_dir,
+        project_root: dirs.project_root,
+        poll_interval: serve.poll_interval,
+        allow_output_roots: dirs.allow_output_roots,
+    }
+}
+
+/// Parses the command line and runs the chosen command.
+pub async fn run() -> ExitCode {
+    let Cli {
+        dirs,
+        command,
+        serve,
+    } = Cli::parse();
+    crate::server::init_tracing();
+    let result = match command {
+        None => crate::server::serve(config(dirs, serve)).await,
+        Some(Command::Serve(serve)) => crate::server::serve(config(dirs, serve)).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("hub: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn serve_is_the_default_and_accepts_its_flags_bare() {
+        let cli = Cli::try_parse_from(["hub", "--addr", "127.0.0.1:4000", "--poll-interval", "1"])
+            .unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.serve.addr.port(), 4000);
+        assert_eq!(cli.serve.poll_interval, Duration::from_secs(1));
+        let cli = Cli::try_parse_from(["hub", "serve", "--sessions-dir", "/tmp/s"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Serve(_))));
+        assert_eq!(cli.dirs.sessions_dir, PathBuf::from("/tmp/s"));
+    }
+}

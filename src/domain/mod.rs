@@ -1,0 +1,19 @@
+//! The domain: plain Rust shared by the server and the browser. Nothing here touches the
+//! filesystem, leptos or axum.
+
+pub mod error;
+pub mod ids;
+pub mod instructions;
+pub mod session;
+pub mod status;
+pub mod stub;
+pub mod waves;
+
+pub use error::HubError;
+pub use session::{
+    AgentRecord, AgentView, CommunicationFile, InstructionsOverview, InvalidSession, Orchestrator,
+    SessionDetail, SessionList, SessionSummary,
+};
+pub use status::{
+    calculate_status, resolve_status, AgentStatus, Aggregation, SessionStatus, StatusSource,
+};

@@ -1,0 +1,370 @@
+//! The `communication.json` model (both shapes of seed 000: §3.2 "creation" and §13.1
+//! "monitoring") and the views of a session the hub serves.
+//!
+//! Only the fields the hub uses are typed; everything else lands in `extra` and is written back
+//! unchanged, so a rewrite by the hub never drops what an agent or another tool put there.
+
+use super::status::{resolve_status, AgentStatus, Aggregation, SessionStatus, StatusSource};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// `communication.json` as it is on disk.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CommunicationFile {
+    /// Creation shape: the folder name at generation time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// Monitoring shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workorder_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stub_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Creation shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Monitoring shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// Raw, because `created` (and anything unknown) means "calculate it".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Bumped by every write the hub makes; absent means 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orchestrator: Option<Orchestrator>,
+    #[serde(default)]
+    pub agents: Vec<AgentRecord>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Orchestrator {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AgentStatus>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One agent of the roster, in either shape.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgentRecord {
+    pub agent_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_number: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Absent means not started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AgentStatus>,
+    /// Monitoring shape: one output file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_file: Option<String>,
+    /// Creation shape: several output files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_files: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depends_on: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_wave: Option<u32>,
+    /// Written by the hub on every status change (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl AgentRecord {
+    pub fn status(&self) -> &AgentStatus {
+        static NOT_STARTED: AgentStatus = AgentStatus::NotStarted;
+        self.status.as_ref().unwrap_or(&NOT_STARTED)
+    }
+
+    /// Every output path the agent names, `output_file` first.
+    pub fn outputs(&self) -> Vec<String> {
+        let mut outputs: Vec<String> = self.output_file.iter().cloned().collect();
+        for path in self.output_files.iter().flatten() {
+            if !outputs.contains(path) {
+                outputs.push(path.clone());
+            }
+        }
+        outputs
+    }
+
+    pub fn dependencies(&self) -> &[String] {
+        self.depends_on.as_deref().unwrap_or_default()
+    }
+}
+
+impl CommunicationFile {
+    pub fn parse(bytes: &[u8]) -> Result<Self, String> {
+        serde_json::from_slice(bytes).map_err(|err| format!("communication.json: {err}"))
+    }
+
+    pub fn to_pretty_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("a JSON model always serialises");
+        text.push('\n');
+        text
+    }
+
+    pub fn created(&self) -> Option<&str> {
+        self.created_at.as_deref().or(self.created.as_deref())
+    }
+
+    pub fn version(&self) -> u64 {
+        self.version.unwrap_or(0)
+    }
+
+    pub fn agent_statuses(&self) -> impl Iterator<Item = &AgentStatus> {
+        self.agents.iter().map(AgentRecord::status)
+    }
+
+    pub fn status(&self) -> (SessionStatus, StatusSource) {
+        resolve_status(self.status.as_deref(), self.agent_statuses())
+    }
+
+    pub fn aggregation(&self) -> Aggregation {
+        Aggregation::of(self.agent_statuses())
+    }
+
+    /// Problems worth showing that do not make the session unreadable.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for agent in &self.agents {
+            if let AgentStatus::Unknown(raw) = agent.status() {
+                warnings.push(format!("{}: unknown status {raw:?}", agent.agent_id));
+            }
+        }
+        if let Some(raw) = self.status.as_deref() {
+            if raw != "created" && SessionStatus::parse_explicit(raw).is_none() {
+                warnings.push(format!(
+                    "session status {raw:?} is not a session status; calculated from agents"
+                ));
+            }
+        }
+        warnings
+    }
+
+    pub fn agent_mut(&mut self, agent_id: &str) -> Option<&mut AgentRecord> {
+        self.agents
+            .iter_mut()
+            .find(|agent| agent.agent_id == agent_id)
+    }
+}
+
+/// A session as the list shows it: seed 000 §13.1 `Session`, plus `id` and the hub's extras.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    /// The folder name: the key for `?id=`, `&session=`, the status API and the CLI.
+    pub id: String,
+    pub workorder_id: Option<String>,
+    pub feature_name: String,
+    pub description: String,
+    pub status: SessionStatus,
+    pub status_source: StatusSource,
+    /// As written in the file (`created_at` or `created`).
+    pub created: Option<String>,
+    /// Creation time in unix milliseconds: parsed from `created`, else the folder's.
+    pub created_ms: i64,
+    /// Last modification of `communication.json`, unix milliseconds.
+    pub updated_ms: i64,
+    pub total_agents: usize,
+    pub completed_agents: usize,
+    pub aggregation: Aggregation,
+    pub version: u64,
+    pub warnings: Vec<String>,
+    /// True when the file on disk is unreadable right now and this is the last good copy.
+    #[serde(default)]
+    pub stale: bool,
+    /// The current read error while `stale`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_error: Option<String>,
+}
+
+/// A session folder whose `communication.json` cannot be read: listed, never hidden.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvalidSession {
+    pub id: String,
+    pub error: String,
+    pub updated_ms: i64,
+}
+
+/// `GET /api/sessions`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionList {
+    pub sessions: Vec<SessionSummary>,
+    pub count: usize,
+    pub invalid: Vec<InvalidSession>,
+    /// The store generation this list was built from.
+    pub generation: u64,
+    /// Server clock at the time of the answer, so relative times render identically on the
+    /// server and in the browser.
+    pub now_ms: i64,
+    /// Where the sessions live, so an empty list can say where to put them.
+    pub sessions_dir: String,
+}
+
+/// One agent as the detail view shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgentView {
+    pub agent_id: String,
+    pub role: Option<String>,
+    pub status: AgentStatus,
+    pub wave: Option<u32>,
+    pub depends_on: Vec<String>,
+    pub outputs: Vec<String>,
+    /// `updated_at` if the agent has one, else the file's modification time.
+    pub updated_ms: i64,
+    /// Unfinished agents this one waits for.
+    pub blocked_by: Vec<String>,
+}
+
+/// `GET /api/sessions?id=`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionDetail {
+    #[serde(flatten)]
+    pub summary: SessionSummary,
+    pub orchestrator: Option<Orchestrator>,
+    pub agents: Vec<AgentView>,
+    pub instructions: Option<InstructionsOverview>,
+}
+
+/// What the detail shows of `instructions.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InstructionsOverview {
+    pub total_blocks: usize,
+    pub by_type: Vec<(String, usize)>,
+    pub blocks: Vec<super::instructions::InstructionBlock>,
+    /// Set when the file exists but cannot be read; the rest is then empty.
+    pub error: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CREATION: &str = r#"{
+      "session_id": "STUB-082-1704729600000",
+      "stub_id": "STUB-082",
+      "feature_name": "auth-refactor",
+      "created_at": "2024-01-08T16:00:00Z",
+      "agents": [
+        {"agent_id": "agent-1", "agent_number": 1, "role": "Backend", "status": "complete",
+         "assigned_instructions": 2, "assigned_attachments": 0,
+         "output_files": ["outputs/agent-1.md"], "depends_on": [], "execution_wave": 1},
+        {"agent_id": "agent-2", "agent_number": 2, "role": "Frontend", "status": "in_progress",
+         "assigned_instructions": 1, "assigned_attachments": 1,
+         "output_files": ["outputs/agent-2.md", "outputs/agent-2.json"], "depends_on": ["agent-1"], "execution_wave": 2}
+      ],
+      "total_agents": 2,
+      "coordination_mode": "parallel",
+      "status": "created"
+    }"#;
+
+    const MONITORING: &str = r#"{
+      "workorder_id": "WO-AUTH-001",
+      "feature_name": "auth-refactor-phase1",
+      "created": "2026-01-10T09:30:00Z",
+      "status": "in_progress",
+      "description": "Inventory the auth code",
+      "orchestrator": {"agent_id": "assistant-orchestrator", "role": "Coordinate", "status": "in_progress"},
+      "agents": [
+        {"agent_id": "coderef-docs", "role": "Docs", "status": "complete", "output_file": "out/docs.md",
+         "phases": ["inventory"], "notes": "done early"},
+        {"agent_id": "coderef-testing", "role": "Tests", "status": "blocked", "output_file": "out/testing.json",
+         "forbidden_files": ["src/main.rs"]}
+      ],
+      "parallel_execution": {"max": 2},
+      "instructions_file": "instructions.json"
+    }"#;
+
+    #[test]
+    fn reads_the_creation_shape() {
+        let file = CommunicationFile::parse(CREATION.as_bytes()).unwrap();
+        assert_eq!(file.created(), Some("2024-01-08T16:00:00Z"));
+        assert_eq!(
+            file.status(),
+            (SessionStatus::InProgress, StatusSource::Calculated)
+        );
+        assert_eq!(
+            file.agents[1].outputs(),
+            ["outputs/agent-2.md", "outputs/agent-2.json"]
+        );
+        assert_eq!(file.agents[1].dependencies(), ["agent-1"]);
+        assert_eq!(file.agents[1].execution_wave, Some(2));
+        let counts = file.aggregation();
+        assert_eq!(
+            (counts.total, counts.completed, counts.in_progress),
+            (2, 1, 1)
+        );
+        assert!(file.warnings().is_empty());
+    }
+
+    #[test]
+    fn reads_the_monitoring_shape() {
+        let file = CommunicationFile::parse(MONITORING.as_bytes()).unwrap();
+        assert_eq!(file.created(), Some("2026-01-10T09:30:00Z"));
+        assert_eq!(
+            file.status(),
+            (SessionStatus::InProgress, StatusSource::Explicit)
+        );
+        assert_eq!(file.agents[0].outputs(), ["out/docs.md"]);
+        assert_eq!(file.aggregation().blocked, 1);
+        let orchestrator = file.orchestrator.as_ref().unwrap();
+        assert_eq!(
+            orchestrator.agent_id.as_deref(),
+            Some("assistant-orchestrator")
+        );
+    }
+
+    #[test]
+    fn rewriting_preserves_unknown_fields_in_both_shapes() {
+        for text in [CREATION, MONITORING] {
+            let original: Value = serde_json::from_str(text).unwrap();
+            let file = CommunicationFile::parse(text.as_bytes()).unwrap();
+            let rewritten: Value = serde_json::from_str(&file.to_pretty_json()).unwrap();
+            assert_eq!(rewritten, original);
+        }
+    }
+
+    #[test]
+    fn unknown_statuses_warn_instead_of_failing() {
+        let text = r#"{"agents": [{"agent_id": "a", "status": "thinking"}], "status": "weird"}"#;
+        let file = CommunicationFile::parse(text.as_bytes()).unwrap();
+        assert_eq!(
+            file.agents[0].status(),
+            &AgentStatus::Unknown("thinking".into())
+        );
+        assert_eq!(file.warnings().len(), 2);
+        assert_eq!(
+            file.status(),
+            (SessionStatus::NotStarted, StatusSource::Calculated)
+        );
+    }
+
+    #[test]
+    fn structural_errors_are_reported_with_their_place() {
+        let err = CommunicationFile::parse(br#"{"agents": [{"role": "x"}]}"#).unwrap_err();
+        assert!(err.contains("agent_id"), "{err}");
+        let err = CommunicationFile::parse(b"{\"agents\": [").unwrap_err();
+        assert!(err.starts_with("communication.json:"), "{err}");
+        assert!(CommunicationFile::parse(b"").is_err());
+        assert!(CommunicationFile::parse(b"[]").is_err());
+    }
+
+    #[test]
+    fn an_agent_without_status_is_not_started() {
+        let file = CommunicationFile::parse(br#"{"agents": [{"agent_id": "a"}]}"#).unwrap();
+        assert_eq!(file.agents[0].status(), &AgentStatus::NotStarted);
+        assert!(!file.to_pretty_json().contains("status"));
+    }
+}

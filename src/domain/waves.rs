@@ -1,0 +1,150 @@
+//! Execution waves: agents grouped so that each one runs after everything it depends on.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WaveError {
+    /// The agents on a dependency cycle, in cycle order.
+    Cycle(Vec<String>),
+    /// `agent` depends on an agent that is not in the roster.
+    UnknownDependency { agent: String, dependency: String },
+}
+
+impl std::fmt::Display for WaveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Cycle(agents) => {
+                write!(f, "dependency cycle: {}", agents.join(" -> "))?;
+                if let Some(first) = agents.first() {
+                    write!(f, " -> {first}")?;
+                }
+                Ok(())
+            }
+            Self::UnknownDependency { agent, dependency } => {
+                write!(f, "{agent} depends on unknown agent {dependency}")
+            }
+        }
+    }
+}
+
+/// Wave number (1-based) of every agent: 1 for agents without dependencies, otherwise one more
+/// than the latest wave among its dependencies. `agents` is `(id, depends_on)` in roster order.
+pub fn compute_waves(agents: &[(String, Vec<String>)]) -> Result<BTreeMap<String, u32>, WaveError> {
+    let deps: BTreeMap<&str, &[String]> = agents
+        .iter()
+        .map(|(id, deps)| (id.as_str(), deps.as_slice()))
+        .collect();
+    for (id, dependencies) in agents {
+        if let Some(unknown) = dependencies
+            .iter()
+            .find(|dep| !deps.contains_key(dep.as_str()))
+        {
+            return Err(WaveError::UnknownDependency {
+                agent: id.clone(),
+                dependency: unknown.clone(),
+            });
+        }
+    }
+
+    let mut waves = BTreeMap::new();
+    let mut visiting = Vec::new();
+    for (id, _) in agents {
+        wave_of(id, &deps, &mut waves, &mut visiting)?;
+    }
+    Ok(waves)
+}
+
+fn wave_of<'a>(
+    id: &'a str,
+    deps: &BTreeMap<&'a str, &'a [String]>,
+    waves: &mut BTreeMap<String, u32>,
+    visiting: &mut Vec<&'a str>,
+) -> Result<u32, WaveError> {
+    if let Some(&wave) = waves.get(id) {
+        return Ok(wave);
+    }
+    if let Some(start) = visiting.iter().position(|&seen| seen == id) {
+        return Err(WaveError::Cycle(
+            visiting[start..].iter().map(|s| s.to_string()).collect(),
+        ));
+    }
+    visiting.push(id);
+    let mut wave = 1;
+    for dep in deps[id].iter() {
+        wave = wave.max(wave_of(dep, deps, waves, visiting)? + 1);
+    }
+    visiting.pop();
+    waves.insert(id.to_owned(), wave);
+    Ok(wave)
+}
+
+/// Agents grouped by wave, in wave order, each wave in roster order.
+pub fn group_by_wave(order: &[String], waves: &BTreeMap<String, u32>) -> Vec<(u32, Vec<String>)> {
+    let numbers: BTreeSet<u32> = waves.values().copied().collect();
+    numbers
+        .into_iter()
+        .map(|wave| {
+            let members = order
+                .iter()
+                .filter(|id| waves.get(*id) == Some(&wave))
+                .cloned()
+                .collect();
+            (wave, members)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roster(spec: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
+        spec.iter()
+            .map(|(id, deps)| (id.to_string(), deps.iter().map(|d| d.to_string()).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn layers_by_longest_dependency_chain() {
+        let agents = roster(&[("a", &[]), ("b", &["a"]), ("c", &["a", "b"]), ("d", &[])]);
+        let waves = compute_waves(&agents).unwrap();
+        assert_eq!(waves["a"], 1);
+        assert_eq!(waves["b"], 2);
+        assert_eq!(waves["c"], 3);
+        assert_eq!(waves["d"], 1);
+        let order: Vec<String> = agents.iter().map(|(id, _)| id.clone()).collect();
+        assert_eq!(
+            group_by_wave(&order, &waves),
+            vec![
+                (1, vec!["a".to_string(), "d".to_string()]),
+                (2, vec!["b".to_string()]),
+                (3, vec!["c".to_string()])
+            ]
+        );
+    }
+
+    #[test]
+    fn a_cycle_names_its_agents() {
+        let agents = roster(&[("a", &[]), ("b", &["c"]), ("c", &["d"]), ("d", &["b"])]);
+        let err = compute_waves(&agents).unwrap_err();
+        assert_eq!(
+            err,
+            WaveError::Cycle(vec!["b".into(), "c".into(), "d".into()])
+        );
+        assert_eq!(err.to_string(), "dependency cycle: b -> c -> d -> b");
+        let selfish = roster(&[("a", &["a"])]);
+        assert_eq!(
+            compute_waves(&selfish).unwrap_err(),
+            WaveError::Cycle(vec!["a".into()])
+        );
+    }
+
+    #[test]
+    fn unknown_dependencies_are_errors() {
+        let agents = roster(&[("a", &["ghost"])]);
+        assert!(compute_waves(&agents)
+            .unwrap_err()
+            .to_string()
+            .contains("ghost"));
+    }
+}

@@ -1,0 +1,121 @@
+//! `/sessions`: the tabbed hub. The selected tab lives in the URL (`?tab=`), so it deep-links,
+//! survives reloads and moves with back/forward.
+
+use super::tabs::{TabList, TabPanel};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Create,
+    Monitor,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 2] = [Tab::Create, Tab::Monitor];
+
+    /// `?tab=` value; anything unknown (or nothing) is the Create tab.
+    pub fn from_query(raw: Option<&str>) -> Self {
+        match raw {
+            Some("monitor") => Self::Monitor,
+            _ => Self::Create,
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Monitor => "monitor",
+        }
+    }
+
+    /// The accessible name tests and users rely on (SPEC §2).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Create => "Create Session",
+            Self::Monitor => "Monitor Sessions",
+        }
+    }
+
+    pub fn href(self) -> String {
+        format!("/sessions?tab={}", self.slug())
+    }
+
+    pub fn tab_id(self) -> String {
+        format!("tab-{}", self.slug())
+    }
+
+    pub fn panel_id(self) -> String {
+        format!("panel-{}", self.slug())
+    }
+
+    /// The neighbour in `direction` (+1 / -1), wrapping around.
+    pub fn step(self, direction: isize) -> Self {
+        let index = Self::ALL.iter().position(|tab| *tab == self).unwrap_or(0) as isize;
+        let len = Self::ALL.len() as isize;
+        Self::ALL[(index + direction).rem_euclid(len) as usize]
+    }
+}
+
+#[component]
+pub fn SessionsHub() -> impl IntoView {
+    let query = use_query_map();
+    let selected = Memo::new(move |_| Tab::from_query(query.read().get("tab").as_deref()));
+
+    view! {
+        <Title text=move || format!("{} · Sessions Hub", selected.get().label()) />
+        <h1 class="visually-hidden">"Sessions"</h1>
+        <TabList selected />
+        <TabPanel tab=Tab::Create selected>
+            <CreatePlaceholder />
+        </TabPanel>
+        <TabPanel tab=Tab::Monitor selected>
+            <MonitorPlaceholder />
+        </TabPanel>
+    }
+}
+
+#[component]
+fn CreatePlaceholder() -> impl IntoView {
+    view! {
+        <h2>"Create a session"</h2>
+        <p class="panel-lead">
+            "A five-step wizard turns a stub into a session package: instructions, context, "
+            "a roster of agents and one line per agent to paste into its terminal."
+        </p>
+        <p class="notice">"The wizard is being built; this tab will host it."</p>
+    }
+}
+
+#[component]
+fn MonitorPlaceholder() -> impl IntoView {
+    view! {
+        <h2>"Monitor sessions"</h2>
+        <p class="panel-lead">
+            "Every session in the sessions directory, with each agent's status as the agents "
+            "update it."
+        </p>
+        <p class="notice">"The session list is being built; this tab will host it."</p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_or_missing_tab_falls_back_to_create() {
+        assert_eq!(Tab::from_query(None), Tab::Create);
+        assert_eq!(Tab::from_query(Some("bogus")), Tab::Create);
+        assert_eq!(Tab::from_query(Some("monitor")), Tab::Monitor);
+        assert_eq!(Tab::from_query(Some("create")), Tab::Create);
+    }
+
+    #[test]
+    fn stepping_wraps_around() {
+        assert_eq!(Tab::Create.step(1), Tab::Monitor);
+        assert_eq!(Tab::Monitor.step(1), Tab::Create);
+        assert_eq!(Tab::Create.step(-1), Tab::Monitor);
+    }
+}

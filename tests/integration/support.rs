@@ -1,0 +1,44 @@
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use sessions_hub::config::{leptos_options, Config};
+use sessions_hub::server::{build_router, AppState};
+use tower::ServiceExt;
+
+/// A hub over a fresh temporary sessions directory.
+pub struct TestHub {
+    pub dir: tempfile::TempDir,
+    pub router: axum::Router,
+}
+
+impl TestHub {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let sessions = dir.path().join("sessions");
+        std::fs::create_dir_all(&sessions).unwrap();
+        let state = AppState::new(
+            leptos_options().unwrap(),
+            Config::for_sessions_dir(sessions),
+        );
+        Self {
+            dir,
+            router: build_router(state),
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> Response<Body> {
+        let request = Request::builder().uri(uri).body(Body::empty()).unwrap();
+        self.router.clone().oneshot(request).await.unwrap()
+    }
+
+    pub async fn get_text(&self, uri: &str) -> (StatusCode, String) {
+        let response = self.get(uri).await;
+        let status = response.status();
+        (status, body_text(response).await)
+    }
+}
+
+pub async fn body_text(response: Response<Body>) -> String {
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
