@@ -69,6 +69,10 @@ pub struct ServeArgs {
     /// (`10`, `10s`, `500ms`).
     #[arg(long, env = "HUB_POLL_INTERVAL", default_value = "10s", value_parser = parse_duration)]
     pub poll_interval: Duration,
+    /// Flag an agent as stale when it has been `in_progress` this long without an update
+    /// (`30m`, `2h`, `90s`).
+    #[arg(long, env = "HUB_STALE_AFTER", default_value = "30m", value_parser = parse_duration)]
+    pub stale_after: Duration,
 }
 
 fn config(dirs: DirArgs, serve: ServeArgs) -> Config {
@@ -79,6 +83,7 @@ fn config(dirs: DirArgs, serve: ServeArgs) -> Config {
         project_root: dirs.project_root,
         poll_interval: serve.poll_interval,
         allow_output_roots: dirs.allow_output_roots,
+        stale_after: serve.stale_after,
     }
 }
 

@@ -20,6 +20,8 @@ pub struct Config {
     pub poll_interval: Duration,
     /// Roots outside a session folder that agents' output files may live under.
     pub allow_output_roots: Vec<PathBuf>,
+    /// An agent `in_progress` without an update for this long is flagged stale.
+    pub stale_after: Duration,
 }
 
 impl Config {
@@ -33,6 +35,7 @@ impl Config {
             sessions_dir,
             poll_interval: Duration::from_secs(10),
             allow_output_roots: Vec::new(),
+            stale_after: Duration::from_secs(30 * 60),
         }
     }
 }

@@ -1,7 +1,11 @@
 //! Sessions Hub: a Leptos SSR + hydration app that creates session packages for AI coding agents
 //! and monitors them live. See README.md for the map of this crate.
 
+// Deeply nested view types (tables of rows of badges) need more than the default 128.
+#![recursion_limit = "256"]
+
 pub mod domain;
+pub mod server_fns;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -10,6 +14,8 @@ pub mod cli;
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 /// Entry point of the WASM bundle: takes over the server-rendered page.
 #[cfg(feature = "hydrate")]

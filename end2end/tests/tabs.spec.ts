@@ -5,7 +5,7 @@ import { test, expect } from "./fixtures/hub";
 test("the root redirects to the hub with the Create tab selected", async ({ hub, page }) => {
   await hub.goto("/");
   await expect(page).toHaveURL(/\/sessions$/);
-  await expect(page.getByText("Sessions Hub", { exact: true })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Sessions Hub/);
   await expect(hub.tablist()).toBeVisible();
   await hub.expectSelected("Create Session");
   await expect(page).toHaveTitle("Create Session · Sessions Hub");
@@ -45,10 +45,3 @@ test("an unknown page answers 404 with a way back", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Go to the Sessions Hub" })).toBeVisible();
 });
-
-for (const tab of ["create", "monitor"]) {
-  test(`no serious accessibility violations on the ${tab} tab`, async ({ hub }) => {
-    await hub.goto(`/sessions?tab=${tab}`);
-    expect(await hub.seriousA11yViolations()).toEqual([]);
-  });
-}

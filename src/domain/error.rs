@@ -13,6 +13,9 @@ pub enum HubError {
     Conflict { expected: u64, actual: u64 },
     #[error("{0}")]
     Forbidden(String),
+    /// The thing exists but its file cannot be read or parsed.
+    #[error("{0}")]
+    Unreadable(String),
     #[error("the disk is full: {0}")]
     StorageFull(String),
     #[error("{0}")]

@@ -2,6 +2,8 @@
 //! filesystem, leptos or axum.
 
 pub mod error;
+pub mod filter;
+pub mod format;
 pub mod ids;
 pub mod instructions;
 pub mod session;

@@ -206,9 +206,6 @@ pub struct SessionList {
     pub invalid: Vec<InvalidSession>,
     /// The store generation this list was built from.
     pub generation: u64,
-    /// Server clock at the time of the answer, so relative times render identically on the
-    /// server and in the browser.
-    pub now_ms: i64,
     /// Where the sessions live, so an empty list can say where to put them.
     pub sessions_dir: String,
 }

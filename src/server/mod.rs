@@ -1,6 +1,10 @@
 //! The HTTP server: one router for the pages, the server functions and the JSON API.
 
+mod api;
+mod error;
 mod state;
+
+pub use error::status_of;
 
 pub use state::AppState;
 
@@ -25,6 +29,7 @@ pub fn build_router(state: AppState) -> Router {
     Router::new()
         .route("/", get(|| async { Redirect::temporary("/sessions") }))
         .route("/healthz", get(healthz))
+        .nest("/api", api::router())
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
@@ -54,13 +59,46 @@ pub async fn serve(config: Config) -> Result<(), String> {
         sessions_dir = %config.sessions_dir.display(),
         "Sessions Hub listening on http://{local}"
     );
-    let router = build_router(AppState::new(options, config));
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
+    let state = AppState::new(options, config);
+    let started = std::time::Instant::now();
+    let store = state.store.clone();
+    let scan = tokio::task::spawn_blocking(move || store.refresh())
         .await
-        .map_err(|err| format!("server error: {err}"))?;
+        .map_err(|err| format!("initial scan failed: {err}"))?
+        .map_err(|err| format!("cannot read the sessions directory: {err}"))?;
+    tracing::info!(
+        sessions = scan.created.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "initial scan done"
+    );
+    let reconcile = tokio::spawn(reconcile_loop(state.store.clone()));
+    let router = build_router(state);
+    let served = axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    reconcile.abort();
+    served.map_err(|err| format!("server error: {err}"))?;
     tracing::info!("Sessions Hub stopped");
     Ok(())
+}
+
+/// How often the whole sessions directory is re-checked (stat-only for unchanged sessions).
+const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Keeps the index in step with the disk.
+async fn reconcile_loop(store: std::sync::Arc<crate::store::SessionStore>) {
+    let mut ticks = tokio::time::interval(RECONCILE_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let store = store.clone();
+        match tokio::task::spawn_blocking(move || store.refresh()).await {
+            Ok(Ok(changes)) if !changes.is_empty() => tracing::debug!(?changes, "sessions changed"),
+            Ok(Ok(_)) => {}
+            Ok(Err(err)) => tracing::warn!(%err, "cannot rescan the sessions directory"),
+            Err(err) => tracing::error!(%err, "rescan task failed"),
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -1,4 +1,5 @@
 use crate::config::Config;
+use crate::store::SessionStore;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -9,13 +10,16 @@ use std::sync::Arc;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
+    pub store: Arc<SessionStore>,
 }
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, config: Config) -> Self {
+        let store = Arc::new(SessionStore::new(&config.sessions_dir));
         Self {
             leptos_options,
             config: Arc::new(config),
+            store,
         }
     }
 }

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// The HTML document around the app (server only).
@@ -50,16 +50,20 @@ pub fn App() -> impl IntoView {
         <Title text="Sessions Hub" />
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="hub-header">
-            <p class="hub-header__name">
-                <span aria-hidden="true" class="hub-header__logo">"◧"</span>
-                "Sessions Hub"
-            </p>
+            <h1 class="hub-header__name">
+                <a href="/sessions">
+                    <span aria-hidden="true" class="hub-header__logo">"◧ "</span>
+                    "Sessions Hub"
+                </a>
+            </h1>
             <p class="hub-header__tagline">"Plan and watch AI agents working in parallel"</p>
         </header>
         <Router>
             <main id="main" class="hub-main" data-hydrated=move || hydrated.get().to_string()>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/sessions") view=SessionsHub />
+                    // Async: the whole page, data included, is rendered before the first byte,
+                    // so it works without JavaScript and can answer 404 for a missing session.
+                    <Route path=path!("/sessions") view=SessionsHub ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
@@ -74,7 +78,7 @@ fn NotFound() -> impl IntoView {
     }
     view! {
         <Title text="Not found · Sessions Hub" />
-        <h1>"Page not found"</h1>
+        <h2>"Page not found"</h2>
         <p>"There is nothing here. " <a href="/sessions">"Go to the Sessions Hub"</a> "."</p>
     }
 }

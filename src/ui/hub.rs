@@ -1,6 +1,7 @@
 //! `/sessions`: the tabbed hub. The selected tab lives in the URL (`?tab=`), so it deep-links,
 //! survives reloads and moves with back/forward.
 
+use super::monitor::MonitorTab;
 use super::tabs::{TabList, TabPanel};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -65,13 +66,12 @@ pub fn SessionsHub() -> impl IntoView {
 
     view! {
         <Title text=move || format!("{} · Sessions Hub", selected.get().label()) />
-        <h1 class="visually-hidden">"Sessions"</h1>
         <TabList selected />
         <TabPanel tab=Tab::Create selected>
             <CreatePlaceholder />
         </TabPanel>
         <TabPanel tab=Tab::Monitor selected>
-            <MonitorPlaceholder />
+            <MonitorTab />
         </TabPanel>
     }
 }
@@ -85,18 +85,6 @@ fn CreatePlaceholder() -> impl IntoView {
             "a roster of agents and one line per agent to paste into its terminal."
         </p>
         <p class="notice">"The wizard is being built; this tab will host it."</p>
-    }
-}
-
-#[component]
-fn MonitorPlaceholder() -> impl IntoView {
-    view! {
-        <h2>"Monitor sessions"</h2>
-        <p class="panel-lead">
-            "Every session in the sessions directory, with each agent's status as the agents "
-            "update it."
-        </p>
-        <p class="notice">"The session list is being built; this tab will host it."</p>
     }
 }
 

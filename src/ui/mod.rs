@@ -1,5 +1,8 @@
 //! The hub's pages and components. Rendered on the server, hydrated in the browser.
 
 pub mod app;
+pub mod components;
+pub mod hooks;
 pub mod hub;
+pub mod monitor;
 pub mod tabs;

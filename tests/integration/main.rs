@@ -2,4 +2,6 @@
 
 mod support;
 
+mod api;
 mod shell;
+mod store;

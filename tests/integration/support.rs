@@ -8,6 +8,7 @@ use tower::ServiceExt;
 /// A hub over a fresh temporary sessions directory.
 pub struct TestHub {
     pub dir: tempfile::TempDir,
+    pub state: AppState,
     pub router: axum::Router,
 }
 
@@ -22,8 +23,18 @@ impl TestHub {
         );
         Self {
             dir,
-            router: build_router(state),
+            router: build_router(state.clone()),
+            state,
         }
+    }
+
+    pub fn sessions_dir(&self) -> std::path::PathBuf {
+        self.dir.path().join("sessions")
+    }
+
+    /// What the reconcile loop (and later the watcher) does in the running server.
+    pub fn refresh(&self) {
+        self.state.store.refresh().unwrap();
     }
 
     pub async fn get(&self, uri: &str) -> Response<Body> {

@@ -1,0 +1,85 @@
+//! The JSON API for agents and scripts (SPEC §3). Handlers are thin: parse, call the store,
+//! answer; every failure is a JSON error.
+
+use super::error::ApiError;
+use super::AppState;
+use crate::domain::HubError;
+use crate::store::SessionStore;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sessions", get(sessions))
+        .fallback(|| async { ApiError(HubError::NotFound("no such API endpoint".into())) })
+}
+
+#[derive(Deserialize)]
+struct SessionsQuery {
+    id: Option<String>,
+}
+
+/// `GET /api/sessions` (the list) and `GET /api/sessions?id=` (one session). Both carry an
+/// `ETag` of the store generation: an unchanged poll costs a 304 and no body.
+async fn sessions(
+    State(store): State<Arc<SessionStore>>,
+    Query(query): Query<SessionsQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let generation = store.generation();
+    let etag = format!("\"{generation}\"");
+    if etag_matches(&headers, &etag) {
+        return Ok(not_modified(&etag));
+    }
+    let response = match query.id {
+        None => {
+            let snapshot = store.list();
+            // The list may be newer than the generation read above: tag what is sent.
+            let etag = format!("\"{}\"", snapshot.list.generation);
+            return Ok(with_etag(
+                ([(header::CONTENT_TYPE, "application/json")], snapshot.json().to_vec()).into_response(),
+                &etag,
+            ));
+        }
+        Some(id) => {
+            let detail = tokio::task::spawn_blocking(move || store.detail(&id))
+                .await
+                .map_err(|err| HubError::Internal(err.to_string()))??;
+            Json(json!({ "session": detail })).into_response()
+        }
+    };
+    Ok(with_etag(response, &etag))
+}
+
+fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|tag| {
+            let tag = tag.trim();
+            tag == "*" || tag.trim_start_matches("W/") == etag
+        })
+}
+
+fn not_modified(etag: &str) -> Response {
+    with_etag(StatusCode::NOT_MODIFIED.into_response(), etag)
+}
+
+fn with_etag(mut response: Response, etag: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(etag) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    // Revalidate every time: the ETag makes that cheap.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}

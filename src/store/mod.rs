@@ -1,0 +1,303 @@
+//! The filesystem is the database: this is the hub's read and write access to it.
+//!
+//! Reads go through an in-memory index of the sessions directory, refreshed on demand (a
+//! reconcile loop, and the watcher) so that serving the list never rescans the disk. Each
+//! refresh is stat-only for sessions whose `communication.json` did not change.
+
+pub mod read;
+mod summary;
+
+use crate::domain::{
+    CommunicationFile, HubError, InvalidSession, SessionDetail, SessionList, SessionSummary,
+};
+use read::{read_parsed, unix_ms, Fingerprint, MAX_METADATA_BYTES};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::SystemTime;
+
+pub const COMMUNICATION_FILE: &str = "communication.json";
+pub const INSTRUCTIONS_FILE: &str = "instructions.json";
+
+/// What one refresh found, by session id.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub created: Vec<String>,
+    pub updated: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.created.is_empty() && self.updated.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// The list as of one generation, with its JSON rendering made once and shared.
+pub struct ListSnapshot {
+    pub list: SessionList,
+    json: std::sync::OnceLock<Arc<[u8]>>,
+}
+
+impl ListSnapshot {
+    pub fn json(&self) -> Arc<[u8]> {
+        self.json
+            .get_or_init(|| serde_json::to_vec(&self.list).expect("the list always serialises").into())
+            .clone()
+    }
+}
+
+#[derive(Clone)]
+struct Entry {
+    /// Of `communication.json` when last read; `None` when it was missing.
+    fingerprint: Option<Fingerprint>,
+    /// Read so soon after a write that an equal fingerprint proves nothing: read again.
+    racy: bool,
+    state: EntryState,
+}
+
+#[derive(Clone)]
+enum EntryState {
+    Valid {
+        file: Arc<CommunicationFile>,
+        summary: Box<SessionSummary>,
+    },
+    Invalid(InvalidSession),
+}
+
+struct Index {
+    entries: BTreeMap<String, Entry>,
+    generation: u64,
+    snapshot: Option<Arc<ListSnapshot>>,
+}
+
+pub struct SessionStore {
+    dir: PathBuf,
+    index: RwLock<Index>,
+    /// One refresh at a time; readers are never blocked by the disk.
+    refreshing: Mutex<()>,
+}
+
+impl SessionStore {
+    /// An empty index over `dir`; call [`SessionStore::refresh`] to fill it.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            dir: dir.into(),
+            index: RwLock::new(Index {
+                entries: BTreeMap::new(),
+                // Starting from the clock keeps generations increasing across restarts, so a
+                // client holding one from before a restart never mistakes it for current.
+                generation: unix_ms(SystemTime::now()).max(1) as u64,
+                snapshot: None,
+            }),
+            refreshing: Mutex::new(()),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Changes whenever anything in the list or a detail changed.
+    pub fn generation(&self) -> u64 {
+        self.index.read().expect("index lock").generation
+    }
+
+    /// Rescans the sessions directory; unchanged sessions cost one `stat`.
+    pub fn refresh(&self) -> io::Result<Changes> {
+        let _one_at_a_time = self.refreshing.lock().expect("refresh lock");
+        let mut seen = BTreeSet::new();
+        for entry in fs::read_dir(&self.dir)? {
+            let entry = entry?;
+            let Some(id) = session_folder_name(&entry) else { continue };
+            seen.insert(id);
+        }
+        let known: Vec<String> = self.index.read().expect("index lock").entries.keys().cloned().collect();
+        let ids: BTreeSet<String> = seen.iter().cloned().chain(known).collect();
+        Ok(self.refresh_locked(ids, |id| seen.contains(id)))
+    }
+
+    /// Re-reads just these sessions (the watcher knows which folders changed).
+    pub fn refresh_ids(&self, ids: impl IntoIterator<Item = String>) -> Changes {
+        let _one_at_a_time = self.refreshing.lock().expect("refresh lock");
+        let dir = self.dir.clone();
+        let ids: BTreeSet<String> = ids.into_iter().collect();
+        self.refresh_locked(ids, |id| is_session_folder(&dir, id))
+    }
+
+    fn refresh_locked(&self, ids: BTreeSet<String>, exists: impl Fn(&str) -> bool) -> Changes {
+        let now = SystemTime::now();
+        let mut fresh: Vec<(String, Option<Entry>)> = Vec::new();
+        {
+            let index = self.index.read().expect("index lock");
+            for id in ids {
+                let previous = index.entries.get(&id);
+                if !exists(&id) {
+                    if previous.is_some() {
+                        fresh.push((id, None));
+                    }
+                    continue;
+                }
+                let fingerprint = stat_fingerprint(&self.dir.join(&id).join(COMMUNICATION_FILE));
+                if let Some(previous) = previous {
+                    if !previous.racy && previous.fingerprint == fingerprint {
+                        continue;
+                    }
+                }
+                let entry = self.read_entry(&id, previous, now);
+                fresh.push((id, Some(entry)));
+            }
+        }
+
+        let mut changes = Changes::default();
+        let mut index = self.index.write().expect("index lock");
+        for (id, entry) in fresh {
+            match entry {
+                None => {
+                    index.entries.remove(&id);
+                    changes.removed.push(id);
+                }
+                Some(entry) => {
+                    match index.entries.get(&id) {
+                        None => changes.created.push(id.clone()),
+                        Some(old) if !same_view(&old.state, &entry.state) => {
+                            changes.updated.push(id.clone())
+                        }
+                        Some(_) => {}
+                    }
+                    index.entries.insert(id, entry);
+                }
+            }
+        }
+        if !changes.is_empty() {
+            index.generation += 1;
+            index.snapshot = None;
+        }
+        changes
+    }
+
+    fn read_entry(&self, id: &str, previous: Option<&Entry>, now: SystemTime) -> Entry {
+        let folder = self.dir.join(id);
+        let path = folder.join(COMMUNICATION_FILE);
+        match read_parsed(&path, MAX_METADATA_BYTES, CommunicationFile::parse) {
+            Ok((file, fingerprint)) => {
+                let summary = summary::summarise(id, &folder, &file, &fingerprint);
+                Entry {
+                    fingerprint: Some(fingerprint),
+                    racy: fingerprint.is_racy(now),
+                    state: EntryState::Valid {
+                        file: Arc::new(file),
+                        summary: Box::new(summary),
+                    },
+                }
+            }
+            Err(error) => {
+                let fingerprint = stat_fingerprint(&path);
+                let racy = fingerprint.is_none_or(|f| f.is_racy(now));
+                let state = match previous.map(|entry| &entry.state) {
+                    // Keep serving the last good copy, flagged, while the file is broken.
+                    Some(EntryState::Valid { file, summary }) => {
+                        let mut summary = summary.clone();
+                        summary.stale = true;
+                        summary.stale_error = Some(error);
+                        EntryState::Valid { file: file.clone(), summary }
+                    }
+                    _ => EntryState::Invalid(InvalidSession {
+                        id: id.to_owned(),
+                        error,
+                        updated_ms: fingerprint
+                            .map(|f| f.modified_ms())
+                            .or_else(|| fs::metadata(&folder).and_then(|m| m.modified()).ok().map(unix_ms))
+                            .unwrap_or(0),
+                    }),
+                };
+                Entry { fingerprint, racy, state }
+            }
+        }
+    }
+
+    /// The list, newest first, as of the current generation.
+    pub fn list(&self) -> Arc<ListSnapshot> {
+        if let Some(snapshot) = self.index.read().expect("index lock").snapshot.clone() {
+            return snapshot;
+        }
+        let mut index = self.index.write().expect("index lock");
+        if let Some(snapshot) = index.snapshot.clone() {
+            return snapshot;
+        }
+        let mut sessions = Vec::new();
+        let mut invalid = Vec::new();
+        for entry in index.entries.values() {
+            match &entry.state {
+                EntryState::Valid { summary, .. } => sessions.push(SessionSummary::clone(summary)),
+                EntryState::Invalid(bad) => invalid.push(bad.clone()),
+            }
+        }
+        sessions.sort_by(|a, b| b.created_ms.cmp(&a.created_ms).then_with(|| a.id.cmp(&b.id)));
+        invalid.sort_by(|a, b| b.updated_ms.cmp(&a.updated_ms).then_with(|| a.id.cmp(&b.id)));
+        let snapshot = Arc::new(ListSnapshot {
+            list: SessionList {
+                count: sessions.len(),
+                sessions,
+                invalid,
+                generation: index.generation,
+                sessions_dir: self.dir.display().to_string(),
+            },
+            json: Default::default(),
+        });
+        index.snapshot = Some(snapshot.clone());
+        snapshot
+    }
+
+    /// One session in full. A folder the index has not seen yet is looked at before answering
+    /// "not found", so a session is never missing just because the last refresh was earlier.
+    pub fn detail(&self, id: &str) -> Result<SessionDetail, HubError> {
+        let id = crate::domain::ids::validate_session_id(id).map_err(HubError::Invalid)?;
+        let known = self.index.read().expect("index lock").entries.contains_key(id);
+        if !known {
+            self.refresh_ids([id.to_owned()]);
+        }
+        let entry = self.index.read().expect("index lock").entries.get(id).cloned();
+        match entry.map(|entry| entry.state) {
+            None => Err(HubError::NotFound(format!("no session {id:?} in {}", self.dir.display()))),
+            Some(EntryState::Invalid(bad)) => Err(HubError::Unreadable(format!(
+                "session {id:?} cannot be read: {}",
+                bad.error
+            ))),
+            Some(EntryState::Valid { file, summary }) => {
+                Ok(summary::detail(&self.dir.join(id), &file, *summary))
+            }
+        }
+    }
+}
+
+/// Visible session folders: directories (or links to them) whose name is not hidden.
+fn session_folder_name(entry: &fs::DirEntry) -> Option<String> {
+    let name = entry.file_name();
+    let name = name.to_str()?;
+    if name.starts_with('.') {
+        return None;
+    }
+    let is_dir = entry.file_type().ok()?.is_dir() || entry.path().is_dir();
+    is_dir.then(|| name.to_owned())
+}
+
+fn is_session_folder(dir: &Path, id: &str) -> bool {
+    !id.starts_with('.') && dir.join(id).is_dir()
+}
+
+fn stat_fingerprint(path: &Path) -> Option<Fingerprint> {
+    fs::metadata(path).ok().map(|meta| Fingerprint::of(&meta))
+}
+
+fn same_view(a: &EntryState, b: &EntryState) -> bool {
+    match (a, b) {
+        (EntryState::Valid { file: fa, summary: sa }, EntryState::Valid { file: fb, summary: sb }) => {
+            sa == sb && fa == fb
+        }
+        (EntryState::Invalid(a), EntryState::Invalid(b)) => a == b,
+        _ => false,
+    }
+}

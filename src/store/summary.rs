@@ -1,0 +1,160 @@
+//! Building the list and detail views of a session from its files.
+
+use super::read::{read_parsed, unix_ms, Fingerprint, MAX_METADATA_BYTES};
+use super::INSTRUCTIONS_FILE;
+use crate::domain::instructions::InstructionsFile;
+use crate::domain::waves::compute_waves;
+use crate::domain::{
+    AgentStatus, AgentView, CommunicationFile, InstructionsOverview, SessionDetail, SessionSummary,
+};
+use std::path::Path;
+
+pub fn summarise(id: &str, folder: &Path, file: &CommunicationFile, fingerprint: &Fingerprint) -> SessionSummary {
+    let (status, status_source) = file.status();
+    let aggregation = file.aggregation();
+    let created_ms = file
+        .created()
+        .and_then(parse_timestamp_ms)
+        .or_else(|| millis_suffix(id))
+        .or_else(|| std::fs::metadata(folder).and_then(|m| m.modified()).ok().map(unix_ms))
+        .unwrap_or(0);
+    SessionSummary {
+        id: id.to_owned(),
+        workorder_id: file.workorder_id.clone(),
+        feature_name: file
+            .feature_name
+            .clone()
+            .filter(|name| !name.trim().is_empty())
+            .unwrap_or_else(|| id.to_owned()),
+        description: file.description.clone().unwrap_or_default(),
+        status,
+        status_source,
+        created: file.created().map(str::to_owned),
+        created_ms,
+        updated_ms: fingerprint.modified_ms(),
+        total_agents: aggregation.total,
+        completed_agents: aggregation.completed,
+        aggregation,
+        version: file.version(),
+        warnings: file.warnings(),
+        stale: false,
+        stale_error: None,
+    }
+}
+
+pub fn detail(folder: &Path, file: &CommunicationFile, summary: SessionSummary) -> SessionDetail {
+    let roster: Vec<(String, Vec<String>)> = file
+        .agents
+        .iter()
+        .map(|agent| (agent.agent_id.clone(), agent.dependencies().to_vec()))
+        .collect();
+    // Waves written in the file win; otherwise they are computed (nothing on a broken graph).
+    let computed = compute_waves(&roster).ok();
+    let status_of = |id: &str| file.agents.iter().find(|a| a.agent_id == id).map(|a| a.status());
+    let agents = file
+        .agents
+        .iter()
+        .map(|agent| {
+            let blocked_by = if *agent.status() == AgentStatus::Complete {
+                Vec::new()
+            } else {
+                agent
+                    .dependencies()
+                    .iter()
+                    .filter(|dep| status_of(dep) != Some(&AgentStatus::Complete))
+                    .cloned()
+                    .collect()
+            };
+            AgentView {
+                agent_id: agent.agent_id.clone(),
+                role: agent.role.clone(),
+                status: agent.status().clone(),
+                wave: agent
+                    .execution_wave
+                    .or_else(|| computed.as_ref().and_then(|waves| waves.get(&agent.agent_id).copied())),
+                depends_on: agent.dependencies().to_vec(),
+                outputs: agent.outputs(),
+                updated_ms: agent
+                    .updated_at
+                    .as_deref()
+                    .and_then(parse_timestamp_ms)
+                    .unwrap_or(summary.updated_ms),
+                blocked_by,
+            }
+        })
+        .collect();
+    SessionDetail {
+        orchestrator: file.orchestrator.clone(),
+        agents,
+        instructions: instructions_overview(folder),
+        summary,
+    }
+}
+
+fn instructions_overview(folder: &Path) -> Option<InstructionsOverview> {
+    let path = folder.join(INSTRUCTIONS_FILE);
+    if !path.exists() {
+        return None;
+    }
+    Some(match read_parsed(&path, MAX_METADATA_BYTES, InstructionsFile::parse) {
+        Ok((file, _)) => InstructionsOverview {
+            total_blocks: file.total_blocks,
+            by_type: file.types_summary.pairs(),
+            blocks: file.blocks,
+            error: None,
+        },
+        Err(error) => InstructionsOverview {
+            total_blocks: 0,
+            by_type: Vec::new(),
+            blocks: Vec::new(),
+            error: Some(error),
+        },
+    })
+}
+
+/// RFC 3339, or a date-time without offset (taken as UTC), or a bare date.
+pub fn parse_timestamp_ms(raw: &str) -> Option<i64> {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime};
+    let raw = raw.trim();
+    if let Ok(time) = DateTime::parse_from_rfc3339(raw) {
+        return Some(time.timestamp_millis());
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(time) = NaiveDateTime::parse_from_str(raw, format) {
+            return Some(time.and_utc().timestamp_millis());
+        }
+    }
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .and_then(|date| date.and_hms_opt(0, 0, 0))
+        .map(|time| time.and_utc().timestamp_millis())
+}
+
+/// Ids the hub generates end in `-{unix millis}` (optionally `-N` after a collision).
+fn millis_suffix(id: &str) -> Option<i64> {
+    id.rsplit('-')
+        .take(2)
+        .find(|part| part.len() == 13 && part.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|digits| digits.parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_in_the_shapes_agents_write() {
+        assert_eq!(parse_timestamp_ms("1970-01-01T00:00:01Z"), Some(1000));
+        assert_eq!(parse_timestamp_ms("1970-01-01T01:00:01+01:00"), Some(1000));
+        assert_eq!(parse_timestamp_ms("1970-01-01T00:00:01.5"), Some(1500));
+        assert_eq!(parse_timestamp_ms("1970-01-02"), Some(86_400_000));
+        assert_eq!(parse_timestamp_ms("yesterday"), None);
+    }
+
+    #[test]
+    fn generated_ids_carry_their_creation_time() {
+        assert_eq!(millis_suffix("STUB-082-1704729600000"), Some(1_704_729_600_000));
+        assert_eq!(millis_suffix("STUB-082-1704729600000-2"), Some(1_704_729_600_000));
+        assert_eq!(millis_suffix("hand-made"), None);
+    }
+}

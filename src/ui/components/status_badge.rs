@@ -1,0 +1,39 @@
+//! Status as an icon plus words: never colour alone.
+
+use crate::domain::{AgentStatus, SessionStatus};
+use leptos::prelude::*;
+
+#[component]
+pub fn AgentStatusBadge(status: AgentStatus) -> impl IntoView {
+    let (icon, modifier) = match &status {
+        AgentStatus::Pending | AgentStatus::NotStarted => ("○", "not-started"),
+        AgentStatus::InProgress => ("◐", "in-progress"),
+        AgentStatus::Complete => ("✓", "complete"),
+        AgentStatus::Blocked => ("⊘", "blocked"),
+        AgentStatus::Unknown(_) => ("⚠", "unknown"),
+    };
+    let title = status
+        .is_unknown()
+        .then(|| format!("{:?} is not a status the hub knows; the agent may have a typo", status.as_str()));
+    view! {
+        <span class=format!("status status--{modifier}") title=title>
+            <span class="status__icon" aria-hidden="true">{icon}</span>
+            {status.label()}
+        </span>
+    }
+}
+
+#[component]
+pub fn SessionStatusBadge(status: SessionStatus) -> impl IntoView {
+    let (icon, modifier) = match status {
+        SessionStatus::NotStarted => ("○", "not-started"),
+        SessionStatus::InProgress => ("◐", "in-progress"),
+        SessionStatus::Complete => ("✓", "complete"),
+    };
+    view! {
+        <span class=format!("status status--{modifier}")>
+            <span class="status__icon" aria-hidden="true">{icon}</span>
+            {status.label()}
+        </span>
+    }
+}

@@ -1,0 +1,8 @@
+//! Browser-side behaviour in the leptos-use shape: `use_x` returns handles; on the server each
+//! hook is a no-op that returns the initial values.
+
+mod use_clock;
+mod use_refresh;
+
+pub use use_clock::use_clock;
+pub use use_refresh::{use_refresh, UseRefreshReturn};

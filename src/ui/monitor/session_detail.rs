@@ -1,0 +1,380 @@
+//! One session: counts, orchestrator, agents, waves, instructions.
+
+use super::{use_monitor, RefreshButton, RefreshError, LIST_HREF};
+use crate::domain::format::{duration_words, relative_time};
+use crate::domain::{AgentStatus, AgentView, HubError, SessionDetail};
+use crate::server_fns::sessions::{get_session, DetailAnswer, MonitorSettings};
+use crate::ui::components::{AgentStatusBadge, LocalTime, SessionStatusBadge};
+use crate::ui::hooks::use_clock;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn SessionDetailView(id: String) -> impl IntoView {
+    let fetch_id = id.clone();
+    let first = Resource::new(move || fetch_id.clone(), get_session);
+    view! {
+        <nav class="breadcrumb" aria-label="Breadcrumb">
+            <a href=LIST_HREF>"← All sessions"</a>
+        </nav>
+        <Suspense fallback=|| view! { <p class="loading">"Loading the session…"</p> }>
+            {move || {
+                let id = id.clone();
+                Suspend::new(async move {
+                    match first.await {
+                        Ok(answer) => view! { <LiveDetail initial=answer /> }.into_any(),
+                        Err(error) => view! { <DetailError id error retry=move || first.refetch() /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DetailError(id: String, error: HubError, retry: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(crate::server::status_of(&error));
+    }
+    let heading = match &error {
+        HubError::NotFound(_) => "Session not found".to_owned(),
+        HubError::Unreadable(_) => "This session cannot be read".to_owned(),
+        _ => "Cannot load this session".to_owned(),
+    };
+    let retryable = matches!(error, HubError::Internal(_));
+    view! {
+        <Title text=format!("{id} · Sessions Hub") />
+        <div class="refresh-error" role="alert">
+            <h2>{heading}</h2>
+            <p>{error.to_string()}</p>
+            {retryable.then(|| view! { <button type="button" on:click=move |_| retry()>"Retry"</button> })}
+        </div>
+    }
+}
+
+/// What changed between two reads of the session, in words, for the live region.
+fn describe_changes(before: &SessionDetail, after: &SessionDetail) -> String {
+    let mut changes = Vec::new();
+    for agent in &after.agents {
+        let old = before.agents.iter().find(|old| old.agent_id == agent.agent_id);
+        if old.is_none_or(|old| old.status != agent.status) {
+            changes.push(format!("{} is now {}", agent.agent_id, agent.status.label().to_lowercase()));
+        }
+    }
+    if before.summary.status != after.summary.status {
+        changes.push(format!("Session is now {}", after.summary.status.label().to_lowercase()));
+    }
+    changes.join(". ")
+}
+
+#[component]
+fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
+    let monitor = use_monitor();
+    monitor.poll_interval_ms.set(initial.settings.poll_interval_ms);
+    let settings = initial.settings;
+    let id = initial.session.summary.id.clone();
+    let detail = RwSignal::new(initial.session);
+    let refreshed_at = RwSignal::new(initial.now_ms);
+    let error = RwSignal::new(None::<String>);
+    let now = use_clock(initial.now_ms);
+
+    let requests = StoredValue::new(0u64);
+    let fetch_id = id.clone();
+    Effect::new(move |previous: Option<u64>| {
+        let tick = monitor.refresh.tick.get();
+        if previous.is_some() {
+            requests.update_value(|n| *n += 1);
+            let request = requests.get_value();
+            let id = fetch_id.clone();
+            leptos::task::spawn_local(async move {
+                let result = get_session(id).await;
+                if requests.try_get_value() != Some(request) {
+                    return;
+                }
+                match result {
+                    Ok(answer) => {
+                        let message = detail.with_untracked(|before| describe_changes(before, &answer.session));
+                        if !message.is_empty() {
+                            monitor.announcement.set(message);
+                        }
+                        detail.set(answer.session);
+                        refreshed_at.set(answer.now_ms);
+                        now.set(answer.now_ms.max(now.get_untracked()));
+                        error.set(None);
+                    }
+                    Err(err) => error.set(Some(err.to_string())),
+                }
+            });
+        }
+        tick
+    });
+
+    view! {
+        <DetailHeader detail now refreshed_at id />
+        <Show when=move || error.get().is_some()>
+            <RefreshError error=error.get().unwrap_or_default() shown_since=refreshed_at />
+        </Show>
+        <DetailNotices detail />
+        <ProgressSection detail />
+        <OrchestratorSection detail />
+        <AgentsSection detail now settings />
+        <section aria-labelledby="waves-heading" class="detail-section">
+            <h3 id="waves-heading">"Execution waves"</h3>
+            {move || view! { <Waves agents=detail.with(|d| d.agents.clone()) /> }}
+        </section>
+        <InstructionsSection detail />
+    }
+}
+
+// The sections below are separate components returning `AnyView` so the view types stay small
+// enough for the compiler (release builds do not erase component types).
+
+#[component]
+fn DetailHeader(
+    detail: RwSignal<SessionDetail>,
+    now: RwSignal<i64>,
+    refreshed_at: RwSignal<i64>,
+    id: String,
+) -> impl IntoView {
+    let summary = move || detail.with(|d| d.summary.clone());
+    view! {
+        <Title text=move || format!("{} · Sessions Hub", summary().feature_name) />
+        <header class="detail-head">
+            <div>
+                <h2>{move || summary().feature_name}</h2>
+                <p class="detail-head__status">
+                    {move || view! { <SessionStatusBadge status=summary().status /> }}
+                    <span class="muted">
+                        {move || match summary().status_source {
+                            crate::domain::StatusSource::Explicit => " (set in communication.json)",
+                            crate::domain::StatusSource::Calculated => " (from its agents)",
+                        }}
+                    </span>
+                </p>
+                <Show when=move || !summary().description.is_empty()>
+                    <p class="detail-head__description">{move || summary().description}</p>
+                </Show>
+                <p class="muted">
+                    <code>{id.clone()}</code>
+                    {move || summary().workorder_id.map(|wo| format!(" · work order {wo}"))}
+                    " · created " {move || view! { <LocalTime ms=summary().created_ms /> }}
+                    " · updated " {move || relative_time(now.get(), summary().updated_ms)}
+                </p>
+            </div>
+            <div class="detail-head__actions">
+                <RefreshButton params=vec![("tab", "monitor".to_string()), ("session", id.clone())] />
+                <p class="refreshed">"Refreshed " {move || relative_time(now.get(), refreshed_at.get())}</p>
+            </div>
+        </header>
+    }
+    .into_any()
+}
+
+#[component]
+fn DetailNotices(detail: RwSignal<SessionDetail>) -> impl IntoView {
+    let summary = move || detail.with(|d| d.summary.clone());
+    view! {
+        <Show when=move || summary().stale>
+            <p class="notice notice--warn" role="alert">
+                <strong>"communication.json cannot be read right now; showing the last good copy. "</strong>
+                {move || summary().stale_error.unwrap_or_default()}
+            </p>
+        </Show>
+        <Show when=move || !summary().warnings.is_empty()>
+            <ul class="warnings" aria-label="Warnings">
+                {move || summary().warnings.into_iter().map(|w| view! { <li><span aria-hidden="true">"⚠ "</span>{w}</li> }).collect_view()}
+            </ul>
+        </Show>
+    }
+    .into_any()
+}
+
+#[component]
+fn ProgressSection(detail: RwSignal<SessionDetail>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="progress-heading" class="detail-section">
+            <h3 id="progress-heading">"Progress"</h3>
+            {move || {
+                let counts = detail.with(|d| d.summary.aggregation);
+                view! {
+                    <dl class="counts">
+                        <div><dt>"Agents"</dt><dd>{counts.total}</dd></div>
+                        <div><dt>"Complete"</dt><dd>{counts.completed}</dd></div>
+                        <div><dt>"In progress"</dt><dd>{counts.in_progress}</dd></div>
+                        <div><dt>"Not started"</dt><dd>{counts.not_started}</dd></div>
+                        <div><dt>"Blocked"</dt><dd>{counts.blocked}</dd></div>
+                        {(counts.unknown > 0).then(|| view! { <div><dt>"Unknown status"</dt><dd>{counts.unknown}</dd></div> })}
+                    </dl>
+                }
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn OrchestratorSection(detail: RwSignal<SessionDetail>) -> impl IntoView {
+    view! {
+        {move || detail.with(|d| d.orchestrator.clone()).map(|orchestrator| view! {
+            <section aria-labelledby="orchestrator-heading" class="detail-section">
+                <h3 id="orchestrator-heading">"Orchestrator"</h3>
+                <p>
+                    <strong>{orchestrator.agent_id.clone().unwrap_or_else(|| "(no id)".into())}</strong>
+                    {orchestrator.role.clone().map(|role| format!(": {role}"))}
+                    " "
+                    {orchestrator.status.clone().map(|status| view! { <AgentStatusBadge status /> })}
+                </p>
+            </section>
+        })}
+    }
+    .into_any()
+}
+
+#[component]
+fn AgentsSection(detail: RwSignal<SessionDetail>, now: RwSignal<i64>, settings: MonitorSettings) -> impl IntoView {
+    view! {
+        <section aria-labelledby="agents-heading" class="detail-section">
+            <h3 id="agents-heading">"Agents"</h3>
+            <div class="table-scroll">
+                <table class="agents">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Agent"</th>
+                            <th scope="col">"Role"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Wave"</th>
+                            <th scope="col">"Depends on"</th>
+                            <th scope="col">"Output"</th>
+                            <th scope="col">"Updated"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For
+                            each=move || detail.with(|d| d.agents.clone())
+                            key=|agent| (agent.agent_id.clone(), agent.status.clone(), agent.updated_ms, agent.blocked_by.clone())
+                            let:agent
+                        >
+                            <AgentRow agent now settings />
+                        </For>
+                    </tbody>
+                </table>
+            </div>
+            <Show when=move || detail.with(|d| d.agents.is_empty())>
+                <p class="empty">"This session has no agents."</p>
+            </Show>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn InstructionsSection(detail: RwSignal<SessionDetail>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="instructions-heading" class="detail-section">
+            <h3 id="instructions-heading">"Instructions"</h3>
+            {move || match detail.with(|d| d.instructions.clone()) {
+                None => view! { <p class="muted">"This session has no instructions.json."</p> }.into_any(),
+                Some(instructions) if instructions.error.is_some() => view! {
+                    <p class="notice notice--warn">{instructions.error.unwrap_or_default()}</p>
+                }.into_any(),
+                Some(instructions) => view! {
+                    <p>
+                        {format!("{} blocks: ", instructions.total_blocks)}
+                        {instructions.by_type.iter().filter(|(_, n)| *n > 0).map(|(kind, n)| format!("{n} {kind}")).collect::<Vec<_>>().join(", ")}
+                    </p>
+                    <ol class="instruction-blocks">
+                        {instructions.blocks.into_iter().map(|block| view! {
+                            <li>
+                                <span class=format!("block-kind block-kind--{}", block.kind)>{block.kind.label()}</span>
+                                <span class="block-content">{block.content}</span>
+                                {(!block.assigned_to.is_empty()).then(|| view! {
+                                    <span class="muted">" → " {block.assigned_to.join(", ")}</span>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any(),
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn AgentRow(agent: AgentView, now: RwSignal<i64>, settings: MonitorSettings) -> impl IntoView {
+    let updated_ms = agent.updated_ms;
+    let in_progress = agent.status == AgentStatus::InProgress;
+    let stale_for = move || {
+        let idle = now.get() - updated_ms;
+        (in_progress && idle > settings.stale_after_ms as i64).then_some(idle as u64)
+    };
+    view! {
+        <tr>
+            <th scope="row"><code>{agent.agent_id.clone()}</code></th>
+            <td>{agent.role.clone().unwrap_or_default()}</td>
+            <td>
+                <AgentStatusBadge status=agent.status.clone() />
+                {move || stale_for().map(|idle| view! {
+                    <span class="badge badge--warn" title=format!("In progress with no update for {}", duration_words(idle))>
+                        <span aria-hidden="true">"⏸ "</span>"Stale"
+                    </span>
+                })}
+                {(!agent.blocked_by.is_empty()).then(|| view! {
+                    <p class="blocked-by">"Waiting for " {agent.blocked_by.join(", ")}</p>
+                })}
+            </td>
+            <td>{agent.wave.map(|w| w.to_string()).unwrap_or_else(|| "–".into())}</td>
+            <td>{if agent.depends_on.is_empty() { "–".to_string() } else { agent.depends_on.join(", ") }}</td>
+            <td>
+                {if agent.outputs.is_empty() {
+                    view! { <span class="muted">"none named"</span> }.into_any()
+                } else {
+                    view! {
+                        <ul class="outputs">
+                            {agent.outputs.iter().map(|path| view! { <li><code>{path.clone()}</code></li> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </td>
+            <td>{move || relative_time(now.get(), updated_ms)}</td>
+        </tr>
+    }
+}
+
+/// Agents laid out by execution wave, with who each waiting agent waits for.
+#[component]
+fn Waves(agents: Vec<AgentView>) -> impl IntoView {
+    let mut waves: Vec<(Option<u32>, Vec<AgentView>)> = Vec::new();
+    for agent in agents {
+        match waves.iter_mut().find(|(wave, _)| *wave == agent.wave) {
+            Some((_, members)) => members.push(agent),
+            None => waves.push((agent.wave, vec![agent])),
+        }
+    }
+    waves.sort_by_key(|(wave, _)| wave.unwrap_or(u32::MAX));
+    if waves.is_empty() {
+        return view! { <p class="muted">"No agents, no waves."</p> }.into_any();
+    }
+    view! {
+        <ol class="waves">
+            {waves.into_iter().map(|(wave, members)| view! {
+                <li class="wave">
+                    <h4>{wave.map(|w| format!("Wave {w}")).unwrap_or_else(|| "Unordered".into())}</h4>
+                    <ul>
+                        {members.into_iter().map(|agent| view! {
+                            <li class="wave__agent">
+                                <code>{agent.agent_id.clone()}</code>
+                                " "
+                                <AgentStatusBadge status=agent.status.clone() />
+                                {(!agent.blocked_by.is_empty()).then(|| view! {
+                                    <span class="blocked-by">"blocked by " {agent.blocked_by.join(", ")}</span>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </li>
+            }).collect_view()}
+        </ol>
+    }.into_any()
+}
