@@ -99,7 +99,10 @@ pub fn filter_invalid<'a>(
     if !matches!(status, StatusFilter::All | StatusFilter::Unreadable) {
         return Vec::new();
     }
-    invalid.iter().filter(|s| invalid_matches_search(s, query)).collect()
+    invalid
+        .iter()
+        .filter(|s| invalid_matches_search(s, query))
+        .collect()
 }
 
 #[cfg(test)]
@@ -144,13 +147,20 @@ mod tests {
             session("b", "B", SessionStatus::Complete),
             session("c", "C", SessionStatus::InProgress),
         ];
-        let invalid = vec![InvalidSession { id: "x".into(), error: "bad json".into(), updated_ms: 0 }];
+        let invalid = vec![InvalidSession {
+            id: "x".into(),
+            error: "bad json".into(),
+            updated_ms: 0,
+        }];
         let in_progress = StatusFilter::Only(SessionStatus::InProgress);
         assert_eq!(filter_sessions(&sessions, "", in_progress).len(), 2);
         assert_eq!(in_progress.count(&sessions, &invalid), 2);
         assert_eq!(StatusFilter::All.count(&sessions, &invalid), 4);
         assert!(filter_sessions(&sessions, "", StatusFilter::Unreadable).is_empty());
-        assert_eq!(filter_invalid(&invalid, "json", StatusFilter::Unreadable).len(), 1);
+        assert_eq!(
+            filter_invalid(&invalid, "json", StatusFilter::Unreadable).len(),
+            1
+        );
         assert!(filter_invalid(&invalid, "", in_progress).is_empty());
     }
 

@@ -27,13 +27,22 @@ pub fn duration_words(ms: u64) -> String {
 /// `2026-01-10 09:30 UTC`: stable on the server and in the browser, whatever the time zone.
 pub fn utc_minutes(ms: i64) -> String {
     let (date, seconds_of_day) = split_day(ms);
-    format!("{date} {:02}:{:02} UTC", seconds_of_day / 3_600, seconds_of_day % 3_600 / 60)
+    format!(
+        "{date} {:02}:{:02} UTC",
+        seconds_of_day / 3_600,
+        seconds_of_day % 3_600 / 60
+    )
 }
 
 /// `2026-01-10T09:30:00Z`, for `<time datetime>`.
 pub fn iso_utc(ms: i64) -> String {
     let (date, s) = split_day(ms);
-    format!("{date}T{:02}:{:02}:{:02}Z", s / 3_600, s % 3_600 / 60, s % 60)
+    format!(
+        "{date}T{:02}:{:02}:{:02}Z",
+        s / 3_600,
+        s % 3_600 / 60,
+        s % 60
+    )
 }
 
 fn split_day(ms: i64) -> (String, i64) {

@@ -43,7 +43,11 @@ async fn sessions(
             // The list may be newer than the generation read above: tag what is sent.
             let etag = format!("\"{}\"", snapshot.list.generation);
             return Ok(with_etag(
-                ([(header::CONTENT_TYPE, "application/json")], snapshot.json().to_vec()).into_response(),
+                (
+                    [(header::CONTENT_TYPE, "application/json")],
+                    snapshot.json().to_vec(),
+                )
+                    .into_response(),
                 &etag,
             ));
         }

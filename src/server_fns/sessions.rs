@@ -62,9 +62,9 @@ pub async fn rescan_sessions() -> Result<u64, HubError> {
     let state = super::app_state()?;
     let store = state.store.clone();
     super::blocking(move || {
-        store
-            .refresh()
-            .map_err(|err| HubError::Internal(format!("cannot rescan the sessions directory: {err}")))?;
+        store.refresh().map_err(|err| {
+            HubError::Internal(format!("cannot rescan the sessions directory: {err}"))
+        })?;
         Ok(store.generation())
     })
     .await

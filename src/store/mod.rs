@@ -44,7 +44,11 @@ pub struct ListSnapshot {
 impl ListSnapshot {
     pub fn json(&self) -> Arc<[u8]> {
         self.json
-            .get_or_init(|| serde_json::to_vec(&self.list).expect("the list always serialises").into())
+            .get_or_init(|| {
+                serde_json::to_vec(&self.list)
+                    .expect("the list always serialises")
+                    .into()
+            })
             .clone()
     }
 }
@@ -111,10 +115,19 @@ impl SessionStore {
         let mut seen = BTreeSet::new();
         for entry in fs::read_dir(&self.dir)? {
             let entry = entry?;
-            let Some(id) = session_folder_name(&entry) else { continue };
+            let Some(id) = session_folder_name(&entry) else {
+                continue;
+            };
             seen.insert(id);
         }
-        let known: Vec<String> = self.index.read().expect("index lock").entries.keys().cloned().collect();
+        let known: Vec<String> = self
+            .index
+            .read()
+            .expect("index lock")
+            .entries
+            .keys()
+            .cloned()
+            .collect();
         let ids: BTreeSet<String> = seen.iter().cloned().chain(known).collect();
         Ok(self.refresh_locked(ids, |id| seen.contains(id)))
     }
@@ -202,18 +215,30 @@ impl SessionStore {
                         let mut summary = summary.clone();
                         summary.stale = true;
                         summary.stale_error = Some(error);
-                        EntryState::Valid { file: file.clone(), summary }
+                        EntryState::Valid {
+                            file: file.clone(),
+                            summary,
+                        }
                     }
                     _ => EntryState::Invalid(InvalidSession {
                         id: id.to_owned(),
                         error,
                         updated_ms: fingerprint
                             .map(|f| f.modified_ms())
-                            .or_else(|| fs::metadata(&folder).and_then(|m| m.modified()).ok().map(unix_ms))
+                            .or_else(|| {
+                                fs::metadata(&folder)
+                                    .and_then(|m| m.modified())
+                                    .ok()
+                                    .map(unix_ms)
+                            })
                             .unwrap_or(0),
                     }),
                 };
-                Entry { fingerprint, racy, state }
+                Entry {
+                    fingerprint,
+                    racy,
+                    state,
+                }
             }
         }
     }
@@ -235,8 +260,16 @@ impl SessionStore {
                 EntryState::Invalid(bad) => invalid.push(bad.clone()),
             }
         }
-        sessions.sort_by(|a, b| b.created_ms.cmp(&a.created_ms).then_with(|| a.id.cmp(&b.id)));
-        invalid.sort_by(|a, b| b.updated_ms.cmp(&a.updated_ms).then_with(|| a.id.cmp(&b.id)));
+        sessions.sort_by(|a, b| {
+            b.created_ms
+                .cmp(&a.created_ms)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        invalid.sort_by(|a, b| {
+            b.updated_ms
+                .cmp(&a.updated_ms)
+                .then_with(|| a.id.cmp(&b.id))
+        });
         let snapshot = Arc::new(ListSnapshot {
             list: SessionList {
                 count: sessions.len(),
@@ -255,13 +288,27 @@ impl SessionStore {
     /// "not found", so a session is never missing just because the last refresh was earlier.
     pub fn detail(&self, id: &str) -> Result<SessionDetail, HubError> {
         let id = crate::domain::ids::validate_session_id(id).map_err(HubError::Invalid)?;
-        let known = self.index.read().expect("index lock").entries.contains_key(id);
+        let known = self
+            .index
+            .read()
+            .expect("index lock")
+            .entries
+            .contains_key(id);
         if !known {
             self.refresh_ids([id.to_owned()]);
         }
-        let entry = self.index.read().expect("index lock").entries.get(id).cloned();
+        let entry = self
+            .index
+            .read()
+            .expect("index lock")
+            .entries
+            .get(id)
+            .cloned();
         match entry.map(|entry| entry.state) {
-            None => Err(HubError::NotFound(format!("no session {id:?} in {}", self.dir.display()))),
+            None => Err(HubError::NotFound(format!(
+                "no session {id:?} in {}",
+                self.dir.display()
+            ))),
             Some(EntryState::Invalid(bad)) => Err(HubError::Unreadable(format!(
                 "session {id:?} cannot be read: {}",
                 bad.error
@@ -294,9 +341,16 @@ fn stat_fingerprint(path: &Path) -> Option<Fingerprint> {
 
 fn same_view(a: &EntryState, b: &EntryState) -> bool {
     match (a, b) {
-        (EntryState::Valid { file: fa, summary: sa }, EntryState::Valid { file: fb, summary: sb }) => {
-            sa == sb && fa == fb
-        }
+        (
+            EntryState::Valid {
+                file: fa,
+                summary: sa,
+            },
+            EntryState::Valid {
+                file: fb,
+                summary: sb,
+            },
+        ) => sa == sb && fa == fb,
         (EntryState::Invalid(a), EntryState::Invalid(b)) => a == b,
         _ => false,
     }

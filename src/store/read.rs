@@ -26,15 +26,22 @@ impl Fingerprint {
             use std::os::unix::fs::MetadataExt;
             Self {
                 len: meta.len(),
-                modified_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
-                changed_ns: i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+                modified_ns: i128::from(meta.mtime()) * 1_000_000_000
+                    + i128::from(meta.mtime_nsec()),
+                changed_ns: i128::from(meta.ctime()) * 1_000_000_000
+                    + i128::from(meta.ctime_nsec()),
                 inode: meta.ino(),
             }
         }
         #[cfg(not(unix))]
         {
             let modified_ns = meta.modified().map(system_time_ns).unwrap_or(0);
-            Self { len: meta.len(), modified_ns, changed_ns: modified_ns, inode: 0 }
+            Self {
+                len: meta.len(),
+                modified_ns,
+                changed_ns: modified_ns,
+                inode: 0,
+            }
         }
     }
 
@@ -45,7 +52,8 @@ impl Fingerprint {
     /// A file modified this close to when we read it may change again without its fingerprint
     /// changing (timestamps are coarse), so it must be read again later ("racy git").
     pub fn is_racy(&self, read_at: SystemTime) -> bool {
-        system_time_ns(read_at) - self.modified_ns.max(self.changed_ns) < RACY_WINDOW.as_nanos() as i128
+        system_time_ns(read_at) - self.modified_ns.max(self.changed_ns)
+            < RACY_WINDOW.as_nanos() as i128
     }
 }
 
@@ -76,7 +84,9 @@ impl std::fmt::Display for ReadError {
         match self {
             Self::Missing => f.write_str("the file does not exist"),
             Self::NotAFile => f.write_str("it is not a regular file"),
-            Self::TooLarge { len, cap } => write!(f, "it is {len} bytes, more than the {cap}-byte limit"),
+            Self::TooLarge { len, cap } => {
+                write!(f, "it is {len} bytes, more than the {cap}-byte limit")
+            }
             Self::Io(err) => write!(f, "{err}"),
         }
     }
@@ -105,12 +115,20 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<(Vec<u8>, Fingerprint), Read
         return Err(ReadError::NotAFile);
     }
     if meta.len() > cap {
-        return Err(ReadError::TooLarge { len: meta.len(), cap });
+        return Err(ReadError::TooLarge {
+            len: meta.len(),
+            cap,
+        });
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(cap + 1).read_to_end(&mut bytes).map_err(ReadError::Io)?;
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
     if bytes.len() as u64 > cap {
-        return Err(ReadError::TooLarge { len: bytes.len() as u64, cap });
+        return Err(ReadError::TooLarge {
+            len: bytes.len() as u64,
+            cap,
+        });
     }
     Ok((bytes, Fingerprint::of(&meta)))
 }
@@ -163,15 +181,24 @@ mod tests {
 
         let big = dir.path().join("big");
         std::fs::write(&big, vec![b'x'; 11]).unwrap();
-        assert!(matches!(read_capped(&big, 10), Err(ReadError::TooLarge { len: 11, cap: 10 })));
+        assert!(matches!(
+            read_capped(&big, 10),
+            Err(ReadError::TooLarge { len: 11, cap: 10 })
+        ));
         assert_eq!(read_capped(&big, 11).unwrap().0.len(), 11);
 
-        assert!(matches!(read_capped(&dir.path().join("none"), 10), Err(ReadError::Missing)));
+        assert!(matches!(
+            read_capped(&dir.path().join("none"), 10),
+            Err(ReadError::Missing)
+        ));
 
         #[cfg(target_os = "linux")]
         {
             let fifo = dir.path().join("fifo");
-            let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+            let status = std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap();
             assert!(status.success());
             let started = std::time::Instant::now();
             assert!(matches!(read_capped(&fifo, 10), Err(ReadError::NotAFile)));
@@ -184,8 +211,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("communication.json");
         std::fs::write(&path, "  \n").unwrap();
-        let err = read_parsed(&path, 100, |b| serde_json::from_slice::<serde_json::Value>(b).map_err(|e| e.to_string()))
-            .unwrap_err();
+        let err = read_parsed(&path, 100, |b| {
+            serde_json::from_slice::<serde_json::Value>(b).map_err(|e| e.to_string())
+        })
+        .unwrap_err();
         assert!(err.contains("empty"), "{err}");
     }
 

@@ -9,14 +9,24 @@ use crate::domain::{
 };
 use std::path::Path;
 
-pub fn summarise(id: &str, folder: &Path, file: &CommunicationFile, fingerprint: &Fingerprint) -> SessionSummary {
+pub fn summarise(
+    id: &str,
+    folder: &Path,
+    file: &CommunicationFile,
+    fingerprint: &Fingerprint,
+) -> SessionSummary {
     let (status, status_source) = file.status();
     let aggregation = file.aggregation();
     let created_ms = file
         .created()
         .and_then(parse_timestamp_ms)
         .or_else(|| millis_suffix(id))
-        .or_else(|| std::fs::metadata(folder).and_then(|m| m.modified()).ok().map(unix_ms))
+        .or_else(|| {
+            std::fs::metadata(folder)
+                .and_then(|m| m.modified())
+                .ok()
+                .map(unix_ms)
+        })
         .unwrap_or(0);
     SessionSummary {
         id: id.to_owned(),
@@ -50,7 +60,12 @@ pub fn detail(folder: &Path, file: &CommunicationFile, summary: SessionSummary) 
         .collect();
     // Waves written in the file win; otherwise they are computed (nothing on a broken graph).
     let computed = compute_waves(&roster).ok();
-    let status_of = |id: &str| file.agents.iter().find(|a| a.agent_id == id).map(|a| a.status());
+    let status_of = |id: &str| {
+        file.agents
+            .iter()
+            .find(|a| a.agent_id == id)
+            .map(|a| a.status())
+    };
     let agents = file
         .agents
         .iter()
@@ -69,9 +84,11 @@ pub fn detail(folder: &Path, file: &CommunicationFile, summary: SessionSummary) 
                 agent_id: agent.agent_id.clone(),
                 role: agent.role.clone(),
                 status: agent.status().clone(),
-                wave: agent
-                    .execution_wave
-                    .or_else(|| computed.as_ref().and_then(|waves| waves.get(&agent.agent_id).copied())),
+                wave: agent.execution_wave.or_else(|| {
+                    computed
+                        .as_ref()
+                        .and_then(|waves| waves.get(&agent.agent_id).copied())
+                }),
                 depends_on: agent.dependencies().to_vec(),
                 outputs: agent.outputs(),
                 updated_ms: agent
@@ -96,20 +113,22 @@ fn instructions_overview(folder: &Path) -> Option<InstructionsOverview> {
     if !path.exists() {
         return None;
     }
-    Some(match read_parsed(&path, MAX_METADATA_BYTES, InstructionsFile::parse) {
-        Ok((file, _)) => InstructionsOverview {
-            total_blocks: file.total_blocks,
-            by_type: file.types_summary.pairs(),
-            blocks: file.blocks,
-            error: None,
+    Some(
+        match read_parsed(&path, MAX_METADATA_BYTES, InstructionsFile::parse) {
+            Ok((file, _)) => InstructionsOverview {
+                total_blocks: file.total_blocks,
+                by_type: file.types_summary.pairs(),
+                blocks: file.blocks,
+                error: None,
+            },
+            Err(error) => InstructionsOverview {
+                total_blocks: 0,
+                by_type: Vec::new(),
+                blocks: Vec::new(),
+                error: Some(error),
+            },
         },
-        Err(error) => InstructionsOverview {
-            total_blocks: 0,
-            by_type: Vec::new(),
-            blocks: Vec::new(),
-            error: Some(error),
-        },
-    })
+    )
 }
 
 /// RFC 3339, or a date-time without offset (taken as UTC), or a bare date.
@@ -119,7 +138,11 @@ pub fn parse_timestamp_ms(raw: &str) -> Option<i64> {
     if let Ok(time) = DateTime::parse_from_rfc3339(raw) {
         return Some(time.timestamp_millis());
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(time) = NaiveDateTime::parse_from_str(raw, format) {
             return Some(time.and_utc().timestamp_millis());
         }
@@ -153,8 +176,14 @@ mod tests {
 
     #[test]
     fn generated_ids_carry_their_creation_time() {
-        assert_eq!(millis_suffix("STUB-082-1704729600000"), Some(1_704_729_600_000));
-        assert_eq!(millis_suffix("STUB-082-1704729600000-2"), Some(1_704_729_600_000));
+        assert_eq!(
+            millis_suffix("STUB-082-1704729600000"),
+            Some(1_704_729_600_000)
+        );
+        assert_eq!(
+            millis_suffix("STUB-082-1704729600000-2"),
+            Some(1_704_729_600_000)
+        );
         assert_eq!(millis_suffix("hand-made"), None);
     }
 }

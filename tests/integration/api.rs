@@ -31,7 +31,10 @@ async fn lists_sessions_with_status_and_counts() {
     assert_eq!(docs["completed_agents"], 1);
     assert_eq!(docs["aggregation"]["blocked"], 1);
     assert_eq!(body["invalid"][0]["id"], "broken");
-    assert!(body["invalid"][0]["error"].as_str().unwrap().contains("communication.json"));
+    assert!(body["invalid"][0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("communication.json"));
 }
 
 #[tokio::test]
@@ -56,7 +59,10 @@ async fn detail_by_id_and_json_errors() {
 
     let (status, body) = json(&hub, "/api/sessions?id=..%2F..%2Fetc").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body["error"].as_str().unwrap().contains("invalid session id"));
+    assert!(body["error"]
+        .as_str()
+        .unwrap()
+        .contains("invalid session id"));
 
     let (status, body) = json(&hub, "/api/sessions?id=broken").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -108,11 +114,16 @@ async fn the_monitor_renders_sessions_on_the_server() {
 
     let (status, html) = hub.get_text("/sessions?tab=monitor").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("docs-uds-compliance-phase1"), "list not rendered");
+    assert!(
+        html.contains("docs-uds-compliance-phase1"),
+        "list not rendered"
+    );
     assert!(html.contains("1 of 2 agents complete"));
     assert!(html.contains("Sessions that cannot be read"));
 
-    let (status, html) = hub.get_text("/sessions?tab=monitor&session=WO-DOCS-001").await;
+    let (status, html) = hub
+        .get_text("/sessions?tab=monitor&session=WO-DOCS-001")
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("assistant-orchestrator"));
     assert!(html.contains("outputs/testing-inventory.json"));

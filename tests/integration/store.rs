@@ -7,7 +7,10 @@ use std::fs;
 use std::path::Path;
 
 pub fn fixtures() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sessions"))
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/sessions"
+    ))
 }
 
 /// Copies the fixture sessions into `dir`.
@@ -50,13 +53,19 @@ fn lists_both_shapes_newest_first() {
     assert_eq!(monitoring.feature_name, "docs-uds-compliance-phase1");
     assert_eq!(monitoring.status, SessionStatus::InProgress);
     assert_eq!(monitoring.status_source, StatusSource::Explicit);
-    assert_eq!((monitoring.completed_agents, monitoring.total_agents), (1, 2));
+    assert_eq!(
+        (monitoring.completed_agents, monitoring.total_agents),
+        (1, 2)
+    );
     assert_eq!(monitoring.aggregation.blocked, 1);
 
     let creation = &list.sessions[1];
     assert_eq!(creation.status, SessionStatus::InProgress);
     assert_eq!(creation.status_source, StatusSource::Calculated);
-    assert_eq!(creation.aggregation.not_started, 1, "pending counts as not started");
+    assert_eq!(
+        creation.aggregation.not_started, 1,
+        "pending counts as not started"
+    );
 }
 
 #[test]
@@ -74,7 +83,10 @@ fn detail_has_agents_waves_blockers_and_instructions() {
 
     let monitoring = store.detail("WO-DOCS-001").unwrap();
     let orchestrator = monitoring.orchestrator.unwrap();
-    assert_eq!(orchestrator.agent_id.as_deref(), Some("assistant-orchestrator"));
+    assert_eq!(
+        orchestrator.agent_id.as_deref(),
+        Some("assistant-orchestrator")
+    );
     // No waves in this shape: computed from the dependencies.
     assert_eq!(monitoring.agents[0].wave, Some(1));
     assert_eq!(monitoring.agents[1].wave, Some(2));
@@ -87,7 +99,10 @@ fn unknown_and_hostile_ids() {
     let (_dir, store) = store_with_fixtures();
     assert!(matches!(store.detail("nope"), Err(HubError::NotFound(_))));
     for hostile in ["../etc", "..", ".staging-x", "a/b", ""] {
-        assert!(matches!(store.detail(hostile), Err(HubError::Invalid(_))), "{hostile}");
+        assert!(
+            matches!(store.detail(hostile), Err(HubError::Invalid(_))),
+            "{hostile}"
+        );
     }
 }
 
@@ -97,7 +112,11 @@ fn a_corrupted_store_lists_every_healthy_session_and_one_error_per_broken_one() 
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     for n in 0..20 {
-        write_session(root, &format!("healthy-{n:02}"), r#"{"agents": [{"agent_id": "a", "status": "complete"}]}"#);
+        write_session(
+            root,
+            &format!("healthy-{n:02}"),
+            r#"{"agents": [{"agent_id": "a", "status": "complete"}]}"#,
+        );
     }
     write_session(root, "garbage", "{\"agents\": [nope");
     write_session(root, "empty", "");
@@ -131,7 +150,14 @@ fn a_corrupted_store_lists_every_healthy_session_and_one_error_per_broken_one() 
         .collect();
     broken.sort();
     let names: Vec<&str> = broken.iter().map(|(id, _)| *id).collect();
-    let mut expected = vec!["binary", "dir-instead", "empty", "garbage", "no-file", "wrong-type"];
+    let mut expected = vec![
+        "binary",
+        "dir-instead",
+        "empty",
+        "garbage",
+        "no-file",
+        "wrong-type",
+    ];
     if cfg!(target_os = "linux") {
         expected.push("fifo");
     }
@@ -147,7 +173,10 @@ fn a_corrupted_store_lists_every_healthy_session_and_one_error_per_broken_one() 
             _ => assert!(error.starts_with("communication.json"), "{error}"),
         }
     }
-    assert!(matches!(store.detail("garbage"), Err(HubError::Unreadable(_))));
+    assert!(matches!(
+        store.detail("garbage"),
+        Err(HubError::Unreadable(_))
+    ));
 }
 
 #[test]
@@ -159,16 +188,28 @@ fn a_session_that_breaks_keeps_its_last_good_copy_flagged_stale() {
     store.refresh().unwrap();
     assert!(!store.list().list.sessions[0].stale);
 
-    fs::write(dir.path().join("s/communication.json"), "{\"feature_name\": ").unwrap();
+    fs::write(
+        dir.path().join("s/communication.json"),
+        "{\"feature_name\": ",
+    )
+    .unwrap();
     store.refresh().unwrap();
     let snapshot = store.list();
     let session = &snapshot.list.sessions[0];
     assert!(session.stale);
-    assert!(session.stale_error.as_deref().unwrap().contains("communication.json"));
+    assert!(session
+        .stale_error
+        .as_deref()
+        .unwrap()
+        .contains("communication.json"));
     assert_eq!(session.feature_name, "f");
     assert!(snapshot.list.invalid.is_empty());
 
-    fs::write(dir.path().join("s/communication.json"), good.replace("in_progress", "complete")).unwrap();
+    fs::write(
+        dir.path().join("s/communication.json"),
+        good.replace("in_progress", "complete"),
+    )
+    .unwrap();
     store.refresh().unwrap();
     let session = store.list().list.sessions[0].clone();
     assert!(!session.stale);

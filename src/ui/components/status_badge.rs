@@ -12,9 +12,12 @@ pub fn AgentStatusBadge(status: AgentStatus) -> impl IntoView {
         AgentStatus::Blocked => ("⊘", "blocked"),
         AgentStatus::Unknown(_) => ("⚠", "unknown"),
     };
-    let title = status
-        .is_unknown()
-        .then(|| format!("{:?} is not a status the hub knows; the agent may have a typo", status.as_str()));
+    let title = status.is_unknown().then(|| {
+        format!(
+            "{:?} is not a status the hub knows; the agent may have a typo",
+            status.as_str()
+        )
+    });
     view! {
         <span class=format!("status status--{modifier}") title=title>
             <span class="status__icon" aria-hidden="true">{icon}</span>

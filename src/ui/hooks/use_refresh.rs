@@ -24,7 +24,10 @@ pub fn use_refresh(interval_ms: Signal<u64>) -> UseRefreshReturn {
         use gloo_timers::future::TimeoutFuture;
         leptos::task::spawn_local(async move {
             loop {
-                let wait = interval_ms.try_get_untracked().unwrap_or(10_000).clamp(250, 3_600_000);
+                let wait = interval_ms
+                    .try_get_untracked()
+                    .unwrap_or(10_000)
+                    .clamp(250, 3_600_000);
                 TimeoutFuture::new(wait as u32).await;
                 if document().hidden() {
                     continue;

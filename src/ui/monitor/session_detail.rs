@@ -32,7 +32,11 @@ pub fn SessionDetailView(id: String) -> impl IntoView {
 }
 
 #[component]
-fn DetailError(id: String, error: HubError, retry: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+fn DetailError(
+    id: String,
+    error: HubError,
+    retry: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(crate::server::status_of(&error));
@@ -57,13 +61,23 @@ fn DetailError(id: String, error: HubError, retry: impl Fn() + Send + Sync + 'st
 fn describe_changes(before: &SessionDetail, after: &SessionDetail) -> String {
     let mut changes = Vec::new();
     for agent in &after.agents {
-        let old = before.agents.iter().find(|old| old.agent_id == agent.agent_id);
+        let old = before
+            .agents
+            .iter()
+            .find(|old| old.agent_id == agent.agent_id);
         if old.is_none_or(|old| old.status != agent.status) {
-            changes.push(format!("{} is now {}", agent.agent_id, agent.status.label().to_lowercase()));
+            changes.push(format!(
+                "{} is now {}",
+                agent.agent_id,
+                agent.status.label().to_lowercase()
+            ));
         }
     }
     if before.summary.status != after.summary.status {
-        changes.push(format!("Session is now {}", after.summary.status.label().to_lowercase()));
+        changes.push(format!(
+            "Session is now {}",
+            after.summary.status.label().to_lowercase()
+        ));
     }
     changes.join(". ")
 }
@@ -71,7 +85,9 @@ fn describe_changes(before: &SessionDetail, after: &SessionDetail) -> String {
 #[component]
 fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
     let monitor = use_monitor();
-    monitor.poll_interval_ms.set(initial.settings.poll_interval_ms);
+    monitor
+        .poll_interval_ms
+        .set(initial.settings.poll_interval_ms);
     let settings = initial.settings;
     let id = initial.session.summary.id.clone();
     let detail = RwSignal::new(initial.session);
@@ -94,7 +110,8 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
                 }
                 match result {
                     Ok(answer) => {
-                        let message = detail.with_untracked(|before| describe_changes(before, &answer.session));
+                        let message = detail
+                            .with_untracked(|before| describe_changes(before, &answer.session));
                         if !message.is_empty() {
                             monitor.announcement.set(message);
                         }
@@ -232,7 +249,11 @@ fn OrchestratorSection(detail: RwSignal<SessionDetail>) -> impl IntoView {
 }
 
 #[component]
-fn AgentsSection(detail: RwSignal<SessionDetail>, now: RwSignal<i64>, settings: MonitorSettings) -> impl IntoView {
+fn AgentsSection(
+    detail: RwSignal<SessionDetail>,
+    now: RwSignal<i64>,
+    settings: MonitorSettings,
+) -> impl IntoView {
     view! {
         <section aria-labelledby="agents-heading" class="detail-section">
             <h3 id="agents-heading">"Agents"</h3>

@@ -63,7 +63,9 @@ fn describe_changes(before: &SessionList, after: &SessionList) -> String {
 fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
     let monitor = use_monitor();
     let hydrated = crate::ui::app::use_hydrated();
-    monitor.poll_interval_ms.set(initial.settings.poll_interval_ms);
+    monitor
+        .poll_interval_ms
+        .set(initial.settings.poll_interval_ms);
     let list = RwSignal::new(initial.list);
     let refreshed_at = RwSignal::new(initial.now_ms);
     let error = RwSignal::new(None::<String>);
@@ -83,7 +85,8 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
                 }
                 match result {
                     Ok(answer) => {
-                        let message = list.with_untracked(|before| describe_changes(before, &answer.list));
+                        let message =
+                            list.with_untracked(|before| describe_changes(before, &answer.list));
                         if !message.is_empty() {
                             monitor.announcement.set(message);
                         }
@@ -101,9 +104,15 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
 
     let query = use_query_map();
     let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
-    let status = Memo::new(move |_| StatusFilter::from_query(query.read().get("status").as_deref()));
+    let status =
+        Memo::new(move |_| StatusFilter::from_query(query.read().get("status").as_deref()));
     let limit = Memo::new(move |_| {
-        query.read().get("limit").and_then(|raw| raw.parse::<usize>().ok()).unwrap_or(PAGE).max(1)
+        query
+            .read()
+            .get("limit")
+            .and_then(|raw| raw.parse::<usize>().ok())
+            .unwrap_or(PAGE)
+            .max(1)
     });
     let navigate = use_navigate();
     let set_param = move |name: &'static str, value: String| {
@@ -113,7 +122,11 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
         if !value.is_empty() {
             params.insert(name, value);
         }
-        let options = NavigateOptions { replace: true, scroll: false, ..Default::default() };
+        let options = NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..Default::default()
+        };
         navigate(&format!("/sessions{}", params.to_query_string()), options);
     };
     let set_param_too = set_param.clone();
@@ -143,7 +156,8 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
         format!("/sessions{}", params.to_query_string())
     };
     let is_empty = move || list.with(|l| l.sessions.is_empty() && l.invalid.is_empty());
-    let no_matches = move || !is_empty() && visible.with(Vec::is_empty) && visible_invalid.with(Vec::is_empty);
+    let no_matches =
+        move || !is_empty() && visible.with(Vec::is_empty) && visible_invalid.with(Vec::is_empty);
 
     view! {
         <div class="monitor-head">
