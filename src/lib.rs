@@ -13,6 +13,12 @@ pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
+pub mod discovery;
+#[cfg(feature = "ssr")]
+pub mod generate;
+#[cfg(feature = "ssr")]
+pub mod render;
+#[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -1,11 +1,13 @@
 //! The domain: plain Rust shared by the server and the browser. Nothing here touches the
 //! filesystem, leptos or axum.
 
+pub mod draft;
 pub mod error;
 pub mod filter;
 pub mod format;
 pub mod ids;
 pub mod instructions;
+pub mod output;
 pub mod session;
 pub mod status;
 pub mod stub;

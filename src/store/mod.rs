@@ -4,7 +4,9 @@
 //! reconcile loop, and the watcher) so that serving the list never rescans the disk. Each
 //! refresh is stat-only for sessions whose `communication.json` did not change.
 
+pub mod output;
 pub mod read;
+pub mod stubs;
 mod summary;
 
 use crate::domain::{

@@ -3,5 +3,7 @@
 mod support;
 
 mod api;
+mod create;
+mod output;
 mod shell;
 mod store;

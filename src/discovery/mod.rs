@@ -1,0 +1,1 @@
+//! Context discovery: files of the project relevant to a stub. (In progress.)

@@ -1,0 +1,1 @@
+//! The session-creation request (the wizard draft) and its validation. (In progress.)

@@ -1,0 +1,1 @@
+//! Generating a session package, all files or none. (In progress.)

@@ -1,0 +1,1 @@
+//! Rendering agent output (Markdown, JSON, text) to safe HTML. (In progress.)

@@ -1,0 +1,1 @@
+//! Opening agents' output files safely. (In progress.)

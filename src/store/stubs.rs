@@ -1,0 +1,1 @@
+//! Stubs: reading <stubs-dir>/<feature>/stub.json. (In progress.)

@@ -1,0 +1,1 @@
+//! Creating sessions: validation, generated files, crashes, concurrency. (In progress.)

@@ -1,0 +1,1 @@
+//! Output files: hostile paths and contents. (In progress.)
