@@ -286,9 +286,28 @@ impl SessionStore {
         snapshot
     }
 
-    /// One session in full. A folder the index has not seen yet is looked at before answering
-    /// "not found", so a session is never missing just because the last refresh was earlier.
+    /// The parsed `communication.json` of a readable session (the last good copy if it is
+    /// unreadable right now).
+    pub fn communication(&self, id: &str) -> Result<Arc<CommunicationFile>, HubError> {
+        self.readable_entry(id).map(|(file, _)| file)
+    }
+
+    /// One session in full.
     pub fn detail(&self, id: &str) -> Result<SessionDetail, HubError> {
+        let (file, summary) = self.readable_entry(id)?;
+        Ok(summary::detail(
+            &self.dir.join(&summary.id),
+            &file,
+            *summary,
+        ))
+    }
+
+    /// A folder the index has not seen yet is looked at before answering "not found", so a
+    /// session is never missing just because the last refresh was earlier.
+    fn readable_entry(
+        &self,
+        id: &str,
+    ) -> Result<(Arc<CommunicationFile>, Box<SessionSummary>), HubError> {
         let id = crate::domain::ids::validate_session_id(id).map_err(HubError::Invalid)?;
         let known = self
             .index
@@ -315,9 +334,7 @@ impl SessionStore {
                 "session {id:?} cannot be read: {}",
                 bad.error
             ))),
-            Some(EntryState::Valid { file, summary }) => {
-                Ok(summary::detail(&self.dir.join(id), &file, *summary))
-            }
+            Some(EntryState::Valid { file, summary }) => Ok((file, summary)),
         }
     }
 }
