@@ -1,6 +1,7 @@
 //! The `hub` command line: `serve` (the default) and `status set`.
 
 use crate::config::{parse_duration, Config};
+use crate::live::WatchMode;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -58,6 +59,26 @@ pub struct DirArgs {
 pub enum Command {
     /// Serve the hub (the default when no command is given).
     Serve(ServeArgs),
+    /// Read or change an agent's status, with the same locked, versioned write as the HTTP API.
+    #[command(subcommand)]
+    Status(StatusCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StatusCommand {
+    /// Set an agent's status: `hub status set <session> <agent> <status>`. Prints the update
+    /// as JSON.
+    Set {
+        /// The session's folder name.
+        session: String,
+        /// The agent's `agent_id`.
+        agent: String,
+        /// pending, not_started, in_progress, complete or blocked.
+        status: String,
+        /// Refuse the update unless communication.json is still at this version.
+        #[arg(long)]
+        expected_version: Option<u64>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +94,29 @@ pub struct ServeArgs {
     /// (`30m`, `2h`, `90s`).
     #[arg(long, env = "HUB_STALE_AFTER", default_value = "30m", value_parser = parse_duration)]
     pub stale_after: Duration,
+    /// How to notice changes on disk: `native` file events (with a rescan every 5 s as a
+    /// safety net), or `poll` (a rescan every second; for network filesystems).
+    #[arg(long, env = "HUB_WATCH", value_enum, default_value_t = WatchArg::Native)]
+    pub watch: WatchArg,
+    /// Serve a throw-away sessions folder with sample sessions and simulated agents that
+    /// progress over time (ignores --sessions-dir; the folder is deleted on exit).
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum WatchArg {
+    Native,
+    Poll,
+}
+
+impl From<WatchArg> for WatchMode {
+    fn from(arg: WatchArg) -> Self {
+        match arg {
+            WatchArg::Native => WatchMode::Native,
+            WatchArg::Poll => WatchMode::Poll,
+        }
+    }
 }
 
 fn config(dirs: DirArgs, serve: ServeArgs) -> Config {
@@ -84,6 +128,8 @@ fn config(dirs: DirArgs, serve: ServeArgs) -> Config {
         poll_interval: serve.poll_interval,
         allow_output_roots: dirs.allow_output_roots,
         stale_after: serve.stale_after,
+        watch: serve.watch.into(),
+        demo: serve.demo,
     }
 }
 
@@ -98,6 +144,25 @@ pub async fn run() -> ExitCode {
     let result = match command {
         None => crate::server::serve(config(dirs, serve)).await,
         Some(Command::Serve(serve)) => crate::server::serve(config(dirs, serve)).await,
+        Some(Command::Status(StatusCommand::Set {
+            session,
+            agent,
+            status,
+            expected_version,
+        })) => crate::store::write::set_agent_status(
+            &dirs.sessions_dir,
+            &session,
+            &agent,
+            &status,
+            expected_version,
+        )
+        .map(|update| {
+            println!(
+                "{}",
+                serde_json::to_string(&update).expect("an update serialises")
+            )
+        })
+        .map_err(|err| err.to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -128,5 +193,39 @@ mod tests {
         let cli = Cli::try_parse_from(["hub", "serve", "--sessions-dir", "/tmp/s"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Serve(_))));
         assert_eq!(cli.dirs.sessions_dir, PathBuf::from("/tmp/s"));
+    }
+
+    #[test]
+    fn status_set_honours_the_global_directory_flags() {
+        let cli = Cli::try_parse_from([
+            "hub",
+            "status",
+            "set",
+            "s1",
+            "agent-1",
+            "complete",
+            "--sessions-dir",
+            "/x",
+        ])
+        .unwrap();
+        assert_eq!(cli.dirs.sessions_dir, PathBuf::from("/x"));
+        let Some(Command::Status(StatusCommand::Set {
+            session,
+            agent,
+            status,
+            expected_version,
+        })) = cli.command
+        else {
+            panic!("not a status command");
+        };
+        assert_eq!(
+            (
+                session.as_str(),
+                agent.as_str(),
+                status.as_str(),
+                expected_version
+            ),
+            ("s1", "agent-1", "complete", None)
+        );
     }
 }

@@ -22,6 +22,10 @@ pub struct Config {
     pub allow_output_roots: Vec<PathBuf>,
     /// An agent `in_progress` without an update for this long is flagged stale.
     pub stale_after: Duration,
+    /// How changes on disk are noticed.
+    pub watch: crate::live::WatchMode,
+    /// Serve sample sessions from a throw-away folder, with simulated agents.
+    pub demo: bool,
 }
 
 impl Config {
@@ -36,6 +40,8 @@ impl Config {
             poll_interval: Duration::from_secs(10),
             allow_output_roots: Vec::new(),
             stale_after: Duration::from_secs(30 * 60),
+            watch: crate::live::WatchMode::Native,
+            demo: false,
         }
     }
 }

@@ -13,9 +13,13 @@ pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
 pub mod discovery;
 #[cfg(feature = "ssr")]
 pub mod generate;
+#[cfg(feature = "ssr")]
+pub mod live;
 #[cfg(feature = "ssr")]
 pub mod render;
 #[cfg(feature = "ssr")]

@@ -10,7 +10,11 @@ test.beforeEach(async ({ hub }) => {
   hub.base = server.url;
 });
 
-test.afterEach(async () => server.stop());
+// Close the page first: an open page would log its reconnect attempts as errors.
+test.afterEach(async ({ page }) => {
+  await page.close();
+  await server.stop();
+});
 
 const roster = (status: string) => ({
   feature_name: "Written by hand",

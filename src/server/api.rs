@@ -5,10 +5,12 @@ use super::error::ApiError;
 use super::AppState;
 use crate::domain::HubError;
 use crate::store::SessionStore;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::Path;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
@@ -17,6 +19,8 @@ use std::sync::Arc;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/sessions", get(sessions))
+        .route("/sessions/{id}/agents/{agent}/status", post(set_status))
+        .route("/events", get(super::sse::events))
         .fallback(|| async { ApiError(HubError::NotFound("no such API endpoint".into())) })
 }
 
@@ -86,4 +90,30 @@ fn with_etag(mut response: Response, etag: &str) -> Response {
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
+}
+
+#[derive(Deserialize)]
+struct StatusBody {
+    status: String,
+    expected_version: Option<u64>,
+}
+
+/// `POST /api/sessions/{id}/agents/{agent}/status`: the locked, versioned update agents use.
+async fn set_status(
+    State(store): State<Arc<SessionStore>>,
+    Path((id, agent)): Path<(String, String)>,
+    body: Result<Json<StatusBody>, JsonRejection>,
+) -> Result<Json<crate::store::write::StatusUpdate>, ApiError> {
+    let Json(body) = body.map_err(|rejection| {
+        HubError::Invalid(format!(
+            "expected a JSON body like {{\"status\": \"complete\", \"expected_version\": 3}}: {}",
+            rejection.body_text()
+        ))
+    })?;
+    let update = tokio::task::spawn_blocking(move || {
+        store.set_agent_status(&id, &agent, &body.status, body.expected_version)
+    })
+    .await
+    .map_err(|err| HubError::Internal(err.to_string()))??;
+    Ok(Json(update))
 }

@@ -2,6 +2,7 @@
 
 mod api;
 mod error;
+mod sse;
 mod state;
 
 pub use error::status_of;
@@ -10,6 +11,7 @@ pub use state::AppState;
 
 use crate::config::{leptos_options, Config};
 use crate::ui::app::{shell, App};
+use axum::extract::State;
 use axum::{response::Redirect, routing::get, Json, Router};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use serde_json::json;
@@ -35,12 +37,34 @@ pub fn build_router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn healthz() -> Json<serde_json::Value> {
-    Json(json!({ "status": "ok" }))
+/// Liveness plus what an operator wants to know first: is change detection working.
+async fn healthz(State(state): State<AppState>) -> Json<serde_json::Value> {
+    let watch = state.watch_health.read().expect("health lock").clone();
+    Json(json!({
+        "status": if watch.degraded { "degraded" } else { "ok" },
+        "watch": watch,
+        "generation": state.store.generation(),
+        "sessions": state.store.list().list.count,
+    }))
 }
 
 /// Prepares the sessions directory, binds and serves until Ctrl-C or SIGTERM.
-pub async fn serve(config: Config) -> Result<(), String> {
+pub async fn serve(mut config: Config) -> Result<(), String> {
+    // Kept alive until the server stops; dropping it deletes the demo folder.
+    let demo_dir = if config.demo {
+        let dir = tempfile::Builder::new()
+            .prefix("sessions-hub-demo-")
+            .tempdir()
+            .map_err(|err| format!("cannot create the demo folder: {err}"))?;
+        let now_ms = crate::store::read::unix_ms(std::time::SystemTime::now()) as u64;
+        crate::demo::seed(dir.path(), now_ms)
+            .map_err(|err| format!("cannot write the demo sessions: {err}"))?;
+        tracing::info!(dir = %dir.path().display(), "demo: sample sessions with simulated agents");
+        config.sessions_dir = dir.path().to_path_buf();
+        Some(dir)
+    } else {
+        None
+    };
     std::fs::create_dir_all(&config.sessions_dir).map_err(|err| {
         format!(
             "cannot create the sessions directory {}: {err}",
@@ -59,7 +83,8 @@ pub async fn serve(config: Config) -> Result<(), String> {
         sessions_dir = %config.sessions_dir.display(),
         "Sessions Hub listening on http://{local}"
     );
-    let state = AppState::new(options, config);
+    let watch_mode = config.watch;
+    let mut state = AppState::new(options, config);
     let started = std::time::Instant::now();
     let store = state.store.clone();
     let scan = tokio::task::spawn_blocking(move || store.refresh())
@@ -71,34 +96,31 @@ pub async fn serve(config: Config) -> Result<(), String> {
         elapsed_ms = started.elapsed().as_millis() as u64,
         "initial scan done"
     );
-    let reconcile = tokio::spawn(reconcile_loop(state.store.clone()));
+    let watcher = crate::live::start(state.store.clone(), watch_mode, state.shutdown.subscribe());
+    let simulator = demo_dir.is_some().then(|| {
+        tokio::spawn(crate::demo::simulate(
+            state.store.clone(),
+            state.shutdown.subscribe(),
+        ))
+    });
+    state.watch_health = watcher.health.clone();
+    let shutdown = state.shutdown.clone();
     let router = build_router(state);
     let served = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Ends the event streams, so open browsers do not hold the shutdown up.
+            shutdown.send_replace(true);
+        })
         .await;
-    reconcile.abort();
+    watcher.stop().await;
+    if let Some(simulator) = simulator {
+        let _ = simulator.await;
+    }
+    drop(demo_dir);
     served.map_err(|err| format!("server error: {err}"))?;
     tracing::info!("Sessions Hub stopped");
     Ok(())
-}
-
-/// How often the whole sessions directory is re-checked (stat-only for unchanged sessions).
-const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
-
-/// Keeps the index in step with the disk.
-async fn reconcile_loop(store: std::sync::Arc<crate::store::SessionStore>) {
-    let mut ticks = tokio::time::interval(RECONCILE_EVERY);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        let store = store.clone();
-        match tokio::task::spawn_blocking(move || store.refresh()).await {
-            Ok(Ok(changes)) if !changes.is_empty() => tracing::debug!(?changes, "sessions changed"),
-            Ok(Ok(_)) => {}
-            Ok(Err(err)) => tracing::warn!(%err, "cannot rescan the sessions directory"),
-            Err(err) => tracing::error!(%err, "rescan task failed"),
-        }
-    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -1,8 +1,10 @@
 use crate::config::Config;
+use crate::live::WatchHealth;
 use crate::store::SessionStore;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
+use tokio::sync::watch;
 
 /// Everything a request handler, SSR render or server function needs. leptos_axum provides it
 /// as context to SSR and server functions; axum handlers extract the parts they need.
@@ -11,6 +13,11 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
     pub store: Arc<SessionStore>,
+    /// Flips to true when shutdown starts, so long-lived responses (event streams) end and the
+    /// graceful shutdown can finish.
+    pub shutdown: Arc<watch::Sender<bool>>,
+    /// How changes on disk are noticed; set once the watcher runs.
+    pub watch_health: Arc<RwLock<WatchHealth>>,
 }
 
 impl AppState {
@@ -20,6 +27,13 @@ impl AppState {
             leptos_options,
             config: Arc::new(config),
             store,
+            shutdown: Arc::new(watch::Sender::new(false)),
+            watch_health: Arc::new(RwLock::new(WatchHealth {
+                mode: "none",
+                degraded: true,
+                detail: "no watcher is running; changes show on refresh".into(),
+                worst_case_ms: 0,
+            })),
         }
     }
 }

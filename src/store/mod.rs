@@ -4,16 +4,19 @@
 //! reconcile loop, and the watcher) so that serving the list never rescans the disk. Each
 //! refresh is stat-only for sessions whose `communication.json` did not change.
 
+pub mod atomic;
+pub mod lock;
 pub mod output;
 pub mod read;
 pub mod stubs;
 mod summary;
+pub mod write;
 
 use crate::domain::{
     CommunicationFile, HubError, InvalidSession, SessionDetail, SessionList, SessionSummary,
 };
 use read::{read_parsed, unix_ms, Fingerprint, MAX_METADATA_BYTES};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -24,7 +27,7 @@ pub const COMMUNICATION_FILE: &str = "communication.json";
 pub const INSTRUCTIONS_FILE: &str = "instructions.json";
 
 /// What one refresh found, by session id.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Changes {
     pub created: Vec<String>,
     pub updated: Vec<String>,
@@ -34,6 +37,37 @@ pub struct Changes {
 impl Changes {
     pub fn is_empty(&self) -> bool {
         self.created.is_empty() && self.updated.is_empty() && self.removed.is_empty()
+    }
+
+    /// Folds `later` into this set: a session is listed once, under its latest fate.
+    pub fn merge(&mut self, later: &Changes) {
+        for id in &later.removed {
+            let was_created = self.created.contains(id);
+            self.created.retain(|c| c != id);
+            self.updated.retain(|u| u != id);
+            if !was_created && !self.removed.contains(id) {
+                self.removed.push(id.clone());
+            }
+        }
+        for id in &later.created {
+            if self.removed.contains(id) {
+                self.removed.retain(|r| r != id);
+                push_unique(&mut self.updated, id);
+            } else {
+                push_unique(&mut self.created, id);
+            }
+        }
+        for id in &later.updated {
+            if !self.created.contains(id) {
+                push_unique(&mut self.updated, id);
+            }
+        }
+    }
+}
+
+fn push_unique(list: &mut Vec<String>, id: &str) {
+    if !list.iter().any(|existing| existing == id) {
+        list.push(id.to_owned());
     }
 }
 
@@ -77,29 +111,81 @@ struct Index {
     entries: BTreeMap<String, Entry>,
     generation: u64,
     snapshot: Option<Arc<ListSnapshot>>,
+    /// What each recent generation changed, oldest first, so a client that saw generation g
+    /// can be told what happened since.
+    log: VecDeque<(u64, Changes)>,
 }
+
+/// How many generations of changes are remembered for `changes_since`.
+const CHANGE_LOG_LEN: usize = 1024;
 
 pub struct SessionStore {
     dir: PathBuf,
     index: RwLock<Index>,
     /// One refresh at a time; readers are never blocked by the disk.
     refreshing: Mutex<()>,
+    /// The current generation, for whoever waits for changes (the live channel).
+    published: tokio::sync::watch::Sender<u64>,
 }
 
 impl SessionStore {
     /// An empty index over `dir`; call [`SessionStore::refresh`] to fill it.
     pub fn new(dir: impl Into<PathBuf>) -> Self {
+        // Starting from the clock keeps generations increasing across restarts, so a client
+        // holding one from before a restart never mistakes it for current.
+        let generation = unix_ms(SystemTime::now()).max(1) as u64;
         Self {
             dir: dir.into(),
             index: RwLock::new(Index {
                 entries: BTreeMap::new(),
-                // Starting from the clock keeps generations increasing across restarts, so a
-                // client holding one from before a restart never mistakes it for current.
-                generation: unix_ms(SystemTime::now()).max(1) as u64,
+                generation,
                 snapshot: None,
+                log: VecDeque::new(),
             }),
             refreshing: Mutex::new(()),
+            published: tokio::sync::watch::Sender::new(generation),
         }
+    }
+
+    /// Wakes up whenever the generation moves. A watch channel, not a queue: a slow receiver
+    /// skips to the latest generation instead of lagging (RELIABILITY §0.8).
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.published.subscribe()
+    }
+
+    /// Everything that changed after generation `seen`, or `None` when that is too long ago to
+    /// know (the caller then re-reads everything).
+    pub fn changes_since(&self, seen: u64) -> Option<Changes> {
+        let index = self.index.read().expect("index lock");
+        if seen == index.generation {
+            return Some(Changes::default());
+        }
+        let oldest = index.log.front().map(|(generation, _)| *generation)?;
+        if seen + 1 < oldest || seen > index.generation {
+            return None;
+        }
+        let mut all = Changes::default();
+        for (_, changes) in index
+            .log
+            .iter()
+            .filter(|(generation, _)| *generation > seen)
+        {
+            all.merge(changes);
+        }
+        Some(all)
+    }
+
+    /// Sets an agent's status (see [`write::set_agent_status`]) and shows it at once.
+    pub fn set_agent_status(
+        &self,
+        id: &str,
+        agent: &str,
+        status: &str,
+        expected_version: Option<u64>,
+    ) -> Result<write::StatusUpdate, HubError> {
+        let update = write::set_agent_status(&self.dir, id, agent, status, expected_version)?;
+        self.refresh_ids([update.session.clone()]);
+        Ok(update)
     }
 
     pub fn dir(&self) -> &Path {
@@ -189,6 +275,13 @@ impl SessionStore {
         if !changes.is_empty() {
             index.generation += 1;
             index.snapshot = None;
+            let generation = index.generation;
+            index.log.push_back((generation, changes.clone()));
+            if index.log.len() > CHANGE_LOG_LEN {
+                index.log.pop_front();
+            }
+            drop(index);
+            self.published.send_replace(generation);
         }
         changes
     }

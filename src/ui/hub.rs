@@ -1,6 +1,7 @@
 //! `/sessions`: the tabbed hub. The selected tab lives in the URL (`?tab=`), so it deep-links,
 //! survives reloads and moves with back/forward.
 
+use super::hooks::use_live_events;
 use super::monitor::MonitorTab;
 use super::tabs::{TabList, TabPanel};
 use leptos::prelude::*;
@@ -63,6 +64,8 @@ impl Tab {
 pub fn SessionsHub() -> impl IntoView {
     let query = use_query_map();
     let selected = Memo::new(move |_| Tab::from_query(query.read().get("tab").as_deref()));
+    // One push channel for the page, whichever tab is open.
+    provide_context(use_live_events("/api/events"));
 
     view! {
         <Title text=move || format!("{} · Sessions Hub", selected.get().label()) />

@@ -4,6 +4,7 @@ mod support;
 
 mod api;
 mod create;
+mod live;
 mod output;
 mod shell;
 mod store;

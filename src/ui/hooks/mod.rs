@@ -2,7 +2,9 @@
 //! hook is a no-op that returns the initial values.
 
 mod use_clock;
+mod use_live_events;
 mod use_refresh;
 
 pub use use_clock::use_clock;
+pub use use_live_events::{use_live_events, Channel, UseLiveEventsReturn};
 pub use use_refresh::{use_refresh, UseRefreshReturn};

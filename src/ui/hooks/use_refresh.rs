@@ -8,12 +8,13 @@ pub struct UseRefreshReturn {
     pub trigger: Callback<()>,
 }
 
-/// Ticks every `interval_ms` while the page is visible, when the window regains focus and when
-/// the network comes back (seed 000 §5.2, with polling paused in hidden tabs).
+/// Ticks every `interval_ms` while the page is visible and `paused` is false (the live channel
+/// makes polling unnecessary while it is up), when the window regains focus and when the
+/// network comes back (seed 000 §5.2).
 ///
 /// ## Server-Side Rendering
 /// On the server nothing is scheduled; `tick` stays 0.
-pub fn use_refresh(interval_ms: Signal<u64>) -> UseRefreshReturn {
+pub fn use_refresh(interval_ms: Signal<u64>, paused: Signal<bool>) -> UseRefreshReturn {
     let (tick, set_tick) = signal(0u64);
     let bump = move || {
         set_tick.try_update(|tick| *tick += 1);
@@ -29,7 +30,7 @@ pub fn use_refresh(interval_ms: Signal<u64>) -> UseRefreshReturn {
                     .unwrap_or(10_000)
                     .clamp(250, 3_600_000);
                 TimeoutFuture::new(wait as u32).await;
-                if document().hidden() {
+                if document().hidden() || paused.try_get_untracked().unwrap_or(false) {
                     continue;
                 }
                 // The owner is gone once the view unmounts: stop polling.
@@ -46,7 +47,7 @@ pub fn use_refresh(interval_ms: Signal<u64>) -> UseRefreshReturn {
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = interval_ms;
+    let _ = (interval_ms, paused);
 
     UseRefreshReturn {
         tick,

@@ -8,7 +8,10 @@
 mod session_detail;
 mod session_list;
 
-use crate::ui::hooks::{use_refresh, UseRefreshReturn};
+use crate::server_fns::sessions::ChangeDetection;
+use crate::ui::hooks::{
+    use_live_events, use_refresh, Channel, UseLiveEventsReturn, UseRefreshReturn,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use session_detail::SessionDetailView;
@@ -18,10 +21,27 @@ use session_list::SessionListView;
 #[derive(Clone, Copy)]
 pub struct MonitorContext {
     pub refresh: UseRefreshReturn,
+    pub live: UseLiveEventsReturn,
     /// Polling interval, learned from the server's first answer.
     pub poll_interval_ms: RwSignal<u64>,
     /// Read by screen readers (`aria-live`): status changes seen on refresh.
     pub announcement: RwSignal<String>,
+    /// The last fetch failed (the hub is unreachable).
+    pub fetch_failed: RwSignal<bool>,
+    pub detection: RwSignal<Option<ChangeDetection>>,
+}
+
+impl MonitorContext {
+    /// Fetch again when the server announces a generation other than the one on screen.
+    pub fn follow_generation(self, shown: Signal<u64>) {
+        Effect::new(move |_| {
+            if let Some(announced) = self.live.generation.get() {
+                if announced != shown.get_untracked() {
+                    self.refresh.trigger.run(());
+                }
+            }
+        });
+    }
 }
 
 pub fn use_monitor() -> MonitorContext {
@@ -40,12 +60,19 @@ pub const LIST_HREF: &str = "/sessions?tab=monitor";
 #[component]
 pub fn MonitorTab() -> impl IntoView {
     let poll_interval_ms = RwSignal::new(10_000u64);
+    let live =
+        use_context::<UseLiveEventsReturn>().unwrap_or_else(|| use_live_events("/api/events"));
+    let live_now = Signal::derive(move || live.channel.get() == Channel::Live);
     let context = MonitorContext {
-        refresh: use_refresh(poll_interval_ms.into()),
+        refresh: use_refresh(poll_interval_ms.into(), live_now),
+        live,
         poll_interval_ms,
         announcement: RwSignal::new(String::new()),
+        fetch_failed: RwSignal::new(false),
+        detection: RwSignal::new(None),
     };
     provide_context(context);
+    let hydrated = crate::ui::app::use_hydrated();
 
     let query = use_query_map();
     let session = Memo::new(move |_| query.read().get("session").filter(|id| !id.is_empty()));
@@ -54,6 +81,10 @@ pub fn MonitorTab() -> impl IntoView {
         <p class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
             {move || context.announcement.get()}
         </p>
+        // Without JavaScript the page is a snapshot: no indicator to show.
+        <Show when=move || hydrated.get()>
+            <ConnectionIndicator />
+        </Show>
         {move || match session.get() {
             Some(id) => view! { <SessionDetailView id /> }.into_any(),
             None => view! { <SessionListView /> }.into_any(),
@@ -105,5 +136,47 @@ fn RefreshButton(#[prop(into)] params: Vec<(&'static str, String)>) -> impl Into
                 .collect_view()}
             <button type="submit">"Refresh"</button>
         </form>
+    }
+}
+
+/// "Live", "Polling" or "Offline", in words and an icon, plus a degraded watcher if any.
+#[component]
+fn ConnectionIndicator() -> impl IntoView {
+    let monitor = use_monitor();
+    let state = move || match (monitor.live.channel.get(), monitor.fetch_failed.get()) {
+        (_, true) => (
+            "offline",
+            "✕",
+            "Offline".to_owned(),
+            "cannot reach the hub; retrying".to_owned(),
+        ),
+        (Channel::Live, false) => (
+            "live",
+            "●",
+            "Live".to_owned(),
+            "changes appear as they happen".to_owned(),
+        ),
+        (Channel::Connecting, false) => ("connecting", "◌", "Connecting".to_owned(), String::new()),
+        (Channel::Down, false) => (
+            "polling",
+            "◌",
+            "Polling".to_owned(),
+            format!(
+                "live updates are down; checking every {} s",
+                monitor.poll_interval_ms.get() / 1000
+            ),
+        ),
+    };
+    view! {
+        <div class="connection">
+            <p class=move || format!("connection__state connection__state--{}", state().0)>
+                <span aria-hidden="true">{move || state().1}" "</span>
+                <strong>{move || state().2}</strong>
+                {move || { let detail = state().3; (!detail.is_empty()).then(|| format!(": {detail}")) }}
+            </p>
+            {move || monitor.detection.get().filter(|d| d.degraded).map(|d| view! {
+                <p class="connection__degraded"><span aria-hidden="true">"⚠ "</span>"Change detection degraded: " {d.detail}</p>
+            })}
+        </div>
     }
 }

@@ -91,6 +91,9 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
     let settings = initial.settings;
     let id = initial.session.summary.id.clone();
     let detail = RwSignal::new(initial.session);
+    let generation = RwSignal::new(initial.generation);
+    monitor.detection.set(Some(initial.detection));
+    monitor.follow_generation(generation.into());
     let refreshed_at = RwSignal::new(initial.now_ms);
     let error = RwSignal::new(None::<String>);
     let now = use_clock(initial.now_ms);
@@ -116,11 +119,17 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
                             monitor.announcement.set(message);
                         }
                         detail.set(answer.session);
+                        generation.set(answer.generation);
+                        monitor.detection.set(Some(answer.detection));
                         refreshed_at.set(answer.now_ms);
                         now.set(answer.now_ms.max(now.get_untracked()));
                         error.set(None);
+                        monitor.fetch_failed.set(false);
                     }
-                    Err(err) => error.set(Some(err.to_string())),
+                    Err(err) => {
+                        error.set(Some(err.to_string()));
+                        monitor.fetch_failed.set(true);
+                    }
                 }
             });
         }

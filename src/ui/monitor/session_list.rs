@@ -66,7 +66,9 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
     monitor
         .poll_interval_ms
         .set(initial.settings.poll_interval_ms);
+    monitor.detection.set(Some(initial.detection));
     let list = RwSignal::new(initial.list);
+    monitor.follow_generation(Signal::derive(move || list.with(|l| l.generation)));
     let refreshed_at = RwSignal::new(initial.now_ms);
     let error = RwSignal::new(None::<String>);
     let now = use_clock(initial.now_ms);
@@ -91,11 +93,16 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
                             monitor.announcement.set(message);
                         }
                         list.set(answer.list);
+                        monitor.detection.set(Some(answer.detection));
                         refreshed_at.set(answer.now_ms);
                         now.set(answer.now_ms.max(now.get_untracked()));
                         error.set(None);
+                        monitor.fetch_failed.set(false);
                     }
-                    Err(err) => error.set(Some(err.to_string())),
+                    Err(err) => {
+                        error.set(Some(err.to_string()));
+                        monitor.fetch_failed.set(true);
+                    }
                 }
             });
         }

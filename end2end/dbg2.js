@@ -1,0 +1,20 @@
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+(async () => {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu'] });
+  const page = await browser.newPage();
+  page.on('console', m => console.log('console', m.type(), m.text()));
+  page.on('pageerror', e => console.log('pageerror', e.message));
+  page.on('request', r => { if (!r.url().includes('/pkg/')) console.log(Date.now()%100000, 'req', r.method(), r.url()); });
+  const w = (s) => fs.writeFileSync('/tmp/demo/sessions/new3/communication.json', JSON.stringify({feature_name:"N3", agents:[{agent_id:"solo", status:s}]}));
+  fs.mkdirSync('/tmp/demo/sessions/new3', {recursive: true}); w("in_progress");
+  await page.waitForTimeout(500);
+  await page.goto('http://127.0.0.1:3999/sessions?tab=monitor&session=new3');
+  await page.waitForSelector('main[data-hydrated=true]');
+  await page.waitForTimeout(1000);
+  console.log(Date.now()%100000, 'write');
+  w("complete");
+  await page.waitForTimeout(2000);
+  console.log('row:', await page.locator('tbody tr').first().innerText());
+  await browser.close();
+})();

@@ -1,0 +1,314 @@
+//! notify watches the sessions folder and each session folder (non-recursively; folders, never
+//! files). Events only say *which* sessions to look at: a debounce task collects them for
+//! 250 ms and re-reads just those. A periodic rescan catches whatever the watcher missed, and
+//! is all there is when native watching is unavailable or `--watch poll` was chosen.
+
+use crate::store::SessionStore;
+use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+const DEBOUNCE: Duration = Duration::from_millis(250);
+/// Safety-net rescan while native events flow.
+const RECONCILE_NATIVE: Duration = Duration::from_secs(5);
+/// Rescan interval when polling is all there is.
+const RECONCILE_POLL: Duration = Duration::from_secs(1);
+const QUEUE: usize = 4096;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WatchMode {
+    /// inotify (or the platform's equivalent), with a periodic rescan as a safety net.
+    Native,
+    /// Rescan every second; for network filesystems where events do not arrive.
+    Poll,
+}
+
+/// What `/healthz` and the UI say about change detection.
+#[derive(Clone, Debug, Serialize)]
+pub struct WatchHealth {
+    /// `native` or `poll`.
+    pub mode: &'static str,
+    /// True when native watching was wanted but is not (fully) working.
+    pub degraded: bool,
+    pub detail: String,
+    /// Longest time a change on disk can take to be noticed, in milliseconds.
+    pub worst_case_ms: u64,
+}
+
+enum Signal {
+    Dirty(String),
+    Rescan(&'static str),
+}
+
+/// The running watcher. It owns the notify watcher through its task; `stop` (or dropping the
+/// shutdown sender) ends it and releases the OS watches.
+pub struct Watcher {
+    pub health: Arc<RwLock<WatchHealth>>,
+    task: JoinHandle<()>,
+    ticker: JoinHandle<()>,
+}
+
+impl Watcher {
+    pub async fn stop(self) {
+        self.ticker.abort();
+        let _ = self.task.await;
+    }
+}
+
+/// Starts watching `store`'s folder. Never fails: without native events it polls.
+pub fn start(
+    store: Arc<SessionStore>,
+    mode: WatchMode,
+    shutdown: watch::Receiver<bool>,
+) -> Watcher {
+    let (tx, rx) = mpsc::channel(QUEUE);
+    let overflowed = Arc::new(AtomicBool::new(false));
+    let native = match mode {
+        WatchMode::Poll => Err("polling was chosen (--watch poll)".to_owned()),
+        WatchMode::Native => native_watcher(store.dir(), tx.clone(), overflowed.clone()),
+    };
+    let (health, interval) = match &native {
+        Ok(_) => (
+            WatchHealth {
+                mode: "native",
+                degraded: false,
+                detail: "watching for changes".into(),
+                worst_case_ms: RECONCILE_NATIVE.as_millis() as u64,
+            },
+            RECONCILE_NATIVE,
+        ),
+        Err(reason) => {
+            if mode == WatchMode::Native {
+                tracing::warn!(%reason, "native file watching unavailable; polling instead");
+            }
+            (
+                WatchHealth {
+                    mode: "poll",
+                    degraded: mode == WatchMode::Native,
+                    detail: format!("rescanning every {} s: {reason}", RECONCILE_POLL.as_secs()),
+                    worst_case_ms: RECONCILE_POLL.as_millis() as u64,
+                },
+                RECONCILE_POLL,
+            )
+        }
+    };
+    let health = Arc::new(RwLock::new(health));
+    let ticker = tokio::spawn(tick(tx, interval));
+    let task = tokio::spawn(
+        Debouncer {
+            store,
+            watcher: native.ok(),
+            watched: BTreeSet::new(),
+            overflowed,
+            health: health.clone(),
+        }
+        .run(rx, shutdown),
+    );
+    Watcher {
+        health,
+        task,
+        ticker,
+    }
+}
+
+fn native_watcher(
+    root: &Path,
+    tx: mpsc::Sender<Signal>,
+    overflowed: Arc<AtomicBool>,
+) -> Result<RecommendedWatcher, String> {
+    let root_for_events = root.to_path_buf();
+    let config = notify::Config::default().with_follow_symlinks(false);
+    let mut watcher = RecommendedWatcher::new(
+        move |event: notify::Result<notify::Event>| {
+            let signals: Vec<Signal> = match event {
+                Ok(event) if event.need_rescan() => vec![Signal::Rescan("the watcher lost events")],
+                Ok(event) => event
+                    .paths
+                    .iter()
+                    .filter_map(|path| session_of(&root_for_events, path))
+                    .map(Signal::Dirty)
+                    .collect(),
+                Err(_) => vec![Signal::Rescan("the watcher reported an error")],
+            };
+            for signal in signals {
+                if tx.try_send(signal).is_err() {
+                    overflowed.store(true, Ordering::Relaxed);
+                }
+            }
+        },
+        config,
+    )
+    .map_err(|err| format!("cannot start the file watcher: {err}"))?;
+    watcher
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(|err| format!("cannot watch {}: {err}", root.display()))?;
+    Ok(watcher)
+}
+
+/// The session an event path belongs to; `None` for the root itself, hidden names (staging
+/// folders, our temp and lock files) and anything outside.
+fn session_of(root: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(root).ok()?;
+    let mut components = relative.components();
+    let id = components.next()?.as_os_str().to_str()?;
+    let leaf = relative.file_name()?.to_str()?;
+    (!id.starts_with('.') && !leaf.starts_with('.')).then(|| id.to_owned())
+}
+
+async fn tick(tx: mpsc::Sender<Signal>, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        if tx.send(Signal::Rescan("periodic rescan")).await.is_err() {
+            break;
+        }
+    }
+}
+
+struct Debouncer {
+    store: Arc<SessionStore>,
+    watcher: Option<RecommendedWatcher>,
+    /// Session folders with a watch of their own.
+    watched: BTreeSet<String>,
+    overflowed: Arc<AtomicBool>,
+    health: Arc<RwLock<WatchHealth>>,
+}
+
+impl Debouncer {
+    async fn run(mut self, mut rx: mpsc::Receiver<Signal>, mut shutdown: watch::Receiver<bool>) {
+        self.sync_watches();
+        loop {
+            let first = tokio::select! {
+                _ = shutdown.wait_for(|stopping| *stopping) => break,
+                signal = rx.recv() => match signal {
+                    Some(signal) => signal,
+                    None => break,
+                },
+            };
+            let mut dirty = BTreeSet::new();
+            let mut rescan = None;
+            absorb(first, &mut dirty, &mut rescan);
+            let window = tokio::time::sleep(DEBOUNCE);
+            tokio::pin!(window);
+            loop {
+                tokio::select! {
+                    () = &mut window => break,
+                    signal = rx.recv() => match signal {
+                        Some(signal) => absorb(signal, &mut dirty, &mut rescan),
+                        None => break,
+                    },
+                }
+            }
+            if self.overflowed.swap(false, Ordering::Relaxed) {
+                rescan = Some("the event queue overflowed");
+            }
+            self.apply(dirty, rescan).await;
+        }
+        // Dropping `self.watcher` here releases the OS watches.
+    }
+
+    async fn apply(&mut self, dirty: BTreeSet<String>, rescan: Option<&'static str>) {
+        let store = self.store.clone();
+        let outcome = tokio::task::spawn_blocking(move || match rescan {
+            Some(_) => store.refresh().map_err(|err| err.to_string()),
+            None => Ok(store.refresh_ids(dirty)),
+        })
+        .await;
+        match outcome {
+            Ok(Ok(changes)) => {
+                if let Some(reason) = rescan.filter(|_| !changes.is_empty()) {
+                    tracing::debug!(reason, ?changes, "rescan found changes");
+                }
+                // Whoever refreshed first (a request may have), watch what is there now.
+                self.sync_watches();
+            }
+            Ok(Err(err)) => tracing::warn!(%err, "cannot rescan the sessions folder"),
+            Err(err) => tracing::error!(%err, "rescan task failed"),
+        }
+    }
+
+    /// One watch per session folder the store knows (readable or not), none for folders that
+    /// are gone.
+    fn sync_watches(&mut self) {
+        let Some(watcher) = self.watcher.as_mut() else {
+            return;
+        };
+        let snapshot = self.store.list();
+        let current: BTreeSet<&str> = snapshot
+            .list
+            .sessions
+            .iter()
+            .map(|s| s.id.as_str())
+            .chain(snapshot.list.invalid.iter().map(|s| s.id.as_str()))
+            .collect();
+        let gone: Vec<String> = self
+            .watched
+            .iter()
+            .filter(|id| !current.contains(id.as_str()))
+            .cloned()
+            .collect();
+        for id in gone {
+            self.watched.remove(&id);
+            // The folder is gone, and with it usually the watch; an error is expected.
+            let _ = watcher.unwatch(&self.store.dir().join(&id));
+        }
+        for id in current {
+            if self.watched.contains(id) {
+                continue;
+            }
+            let folder: PathBuf = self.store.dir().join(id);
+            match watcher.watch(&folder, RecursiveMode::NonRecursive) {
+                Ok(()) => {
+                    self.watched.insert(id.to_owned());
+                }
+                Err(err) => {
+                    // Out of inotify watches, most likely: the periodic rescan still sees it.
+                    let mut health = self.health.write().expect("health lock");
+                    health.degraded = true;
+                    health.detail = format!(
+                        "cannot watch {}: {err}; changes inside such sessions show within {} s",
+                        folder.display(),
+                        RECONCILE_NATIVE.as_secs()
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn absorb(signal: Signal, dirty: &mut BTreeSet<String>, rescan: &mut Option<&'static str>) {
+    match signal {
+        Signal::Dirty(id) => {
+            dirty.insert(id);
+        }
+        Signal::Rescan(reason) => *rescan = Some(reason),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_map_to_sessions_and_hidden_names_are_dropped() {
+        let root = Path::new("/s");
+        assert_eq!(session_of(root, Path::new("/s/abc")), Some("abc".into()));
+        assert_eq!(
+            session_of(root, Path::new("/s/abc/communication.json")),
+            Some("abc".into())
+        );
+        assert_eq!(session_of(root, Path::new("/s/.staging-1")), None);
+        assert_eq!(session_of(root, Path::new("/s/abc/.~hub-x.tmp")), None);
+        assert_eq!(session_of(root, Path::new("/s/abc/.hub.lock")), None);
+        assert_eq!(session_of(root, Path::new("/s")), None);
+        assert_eq!(session_of(root, Path::new("/elsewhere/x")), None);
+    }
+}

@@ -1,0 +1,209 @@
+//! The one way the hub changes a session: a status update under the session lock, as a
+//! read-modify-write with a version check and an atomic replace. The HTTP API, the CLI and the
+//! demo's simulated agents all come through here.
+
+use super::atomic::write_atomic;
+use super::lock::SessionLock;
+use super::read::{read_capped, MAX_METADATA_BYTES};
+use super::COMMUNICATION_FILE;
+use crate::domain::ids::validate_session_id;
+use crate::domain::{AgentStatus, CommunicationFile, HubError};
+use serde::{Deserialize, Serialize};
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What a status update did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusUpdate {
+    pub session: String,
+    pub agent: String,
+    pub previous: AgentStatus,
+    pub status: AgentStatus,
+    /// The file's `version` after the write.
+    pub version: u64,
+    pub updated_at: String,
+}
+
+/// Sets `agent`'s status in session `id`. With `expected_version`, refuses (409) unless the
+/// file is still at that version, so a client never overwrites a change it has not seen.
+pub fn set_agent_status(
+    sessions_dir: &Path,
+    id: &str,
+    agent: &str,
+    status: &str,
+    expected_version: Option<u64>,
+) -> Result<StatusUpdate, HubError> {
+    let id = validate_session_id(id).map_err(HubError::Invalid)?;
+    let status = AgentStatus::parse_known(status).map_err(HubError::Invalid)?;
+    let folder = sessions_dir.join(id);
+    if !folder.is_dir() {
+        return Err(HubError::NotFound(format!(
+            "no session {id:?} in {}",
+            sessions_dir.display()
+        )));
+    }
+    let _lock =
+        SessionLock::acquire(&folder, LOCK_TIMEOUT).map_err(|err| io_error(&folder, err))?;
+
+    let path = folder.join(COMMUNICATION_FILE);
+    let (bytes, _) = read_capped(&path, MAX_METADATA_BYTES)
+        .map_err(|err| HubError::Unreadable(super::read::describe(&path, &err)))?;
+    // Under the lock every writer is a hub writer that replaces the file atomically, so a parse
+    // error here is a broken file, not a torn read.
+    let mut file = CommunicationFile::parse(&bytes).map_err(HubError::Unreadable)?;
+
+    let current = file.version();
+    if let Some(expected) = expected_version {
+        if expected != current {
+            return Err(HubError::Conflict {
+                expected,
+                actual: current,
+            });
+        }
+    }
+    let updated_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let record = file
+        .agent_mut(agent)
+        .ok_or_else(|| HubError::NotFound(format!("no agent {agent:?} in session {id:?}")))?;
+    let previous = record.status().clone();
+    record.status = Some(status.clone());
+    record.updated_at = Some(updated_at.clone());
+    file.version = Some(current + 1);
+
+    write_atomic(
+        &folder,
+        COMMUNICATION_FILE,
+        file.to_pretty_json().as_bytes(),
+    )
+    .map_err(|err| io_error(&folder, err))?;
+    Ok(StatusUpdate {
+        session: id.to_owned(),
+        agent: agent.to_owned(),
+        previous,
+        status,
+        version: current + 1,
+        updated_at,
+    })
+}
+
+fn io_error(folder: &Path, err: io::Error) -> HubError {
+    match err.kind() {
+        io::ErrorKind::StorageFull => {
+            HubError::StorageFull(format!("cannot write in {}", folder.display()))
+        }
+        _ => HubError::Internal(format!("{}: {err}", folder.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn session(dir: &Path) {
+        fs::create_dir_all(dir.join("s")).unwrap();
+        fs::write(
+            dir.join("s/communication.json"),
+            r#"{"custom": {"keep": true}, "agents": [{"agent_id": "a", "status": "pending", "notes": "n"}, {"agent_id": "b"}]}"#,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn updates_status_bumps_version_and_keeps_unknown_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        session(dir.path());
+        let update = set_agent_status(dir.path(), "s", "a", "in_progress", Some(0)).unwrap();
+        assert_eq!(update.version, 1);
+        assert_eq!(update.previous, AgentStatus::Pending);
+        let text = fs::read_to_string(dir.path().join("s/communication.json")).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["version"], 1);
+        assert_eq!(value["custom"]["keep"], true);
+        assert_eq!(value["agents"][0]["status"], "in_progress");
+        assert_eq!(value["agents"][0]["notes"], "n");
+        assert!(value["agents"][0]["updated_at"].is_string());
+        assert!(
+            value["agents"][1].get("status").is_none(),
+            "other agents untouched"
+        );
+    }
+
+    #[test]
+    fn refuses_bad_input_with_the_right_error() {
+        let dir = tempfile::tempdir().unwrap();
+        session(dir.path());
+        let err = |r: Result<StatusUpdate, HubError>| r.unwrap_err();
+        assert!(matches!(
+            err(set_agent_status(dir.path(), "s", "a", "done", None)),
+            HubError::Invalid(_)
+        ));
+        assert!(matches!(
+            err(set_agent_status(dir.path(), "nope", "a", "complete", None)),
+            HubError::NotFound(_)
+        ));
+        assert!(matches!(
+            err(set_agent_status(dir.path(), "s", "zz", "complete", None)),
+            HubError::NotFound(_)
+        ));
+        assert!(matches!(
+            err(set_agent_status(dir.path(), "../s", "a", "complete", None)),
+            HubError::Invalid(_)
+        ));
+        assert_eq!(
+            err(set_agent_status(dir.path(), "s", "a", "complete", Some(7))),
+            HubError::Conflict {
+                expected: 7,
+                actual: 0
+            }
+        );
+        fs::write(dir.path().join("s/communication.json"), "{").unwrap();
+        assert!(matches!(
+            err(set_agent_status(dir.path(), "s", "a", "complete", None)),
+            HubError::Unreadable(_)
+        ));
+        assert_eq!(
+            fs::read_to_string(dir.path().join("s/communication.json")).unwrap(),
+            "{",
+            "a broken file is left as it was"
+        );
+    }
+
+    /// jj's lock_concurrent, applied to status updates: no update is ever lost.
+    #[test]
+    fn concurrent_writers_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        session(dir.path());
+        let threads = 8;
+        let per_thread = 40;
+        std::thread::scope(|scope| {
+            for t in 0..threads {
+                let dir = dir.path();
+                scope.spawn(move || {
+                    for n in 0..per_thread {
+                        let status = if (t + n) % 2 == 0 {
+                            "in_progress"
+                        } else {
+                            "blocked"
+                        };
+                        set_agent_status(
+                            dir,
+                            "s",
+                            if t % 2 == 0 { "a" } else { "b" },
+                            status,
+                            None,
+                        )
+                        .unwrap();
+                    }
+                });
+            }
+        });
+        let file =
+            CommunicationFile::parse(&fs::read(dir.path().join("s/communication.json")).unwrap())
+                .unwrap();
+        assert_eq!(file.version(), (threads * per_thread) as u64);
+    }
+}
