@@ -100,6 +100,12 @@ mod tests {
             Some(cargo["package"]["name"].as_str().unwrap()),
             "output-name must be the package name: the hydrate script loads /pkg/<name>.js"
         );
+        let cargo_config: toml::Table = include_str!("../.cargo/config.toml").parse().unwrap();
+        assert_eq!(
+            cargo_config["env"].get("LEPTOS_OUTPUT_NAME"),
+            build.get("output-name"),
+            ".cargo/config.toml must name the same bundle, or plain cargo builds look for <name>_bg.wasm"
+        );
     }
 
     #[test]

@@ -1,0 +1,174 @@
+// Server benchmarks in a real browser and over loopback, run by `scripts/hub bench`:
+//   0. server-side rendering of /sessions?tab=monitor with 100 sessions: requests/s with wrk;
+//   1. change on disk -> visible in the browser: p50/p95 over 50 trials (new sessions and
+//      status changes), measured in Debian's Chromium against the release server;
+//   2. event storm (RELIABILITY T14): 10,000 plain writes in ~1 s across 100 sessions; events
+//      per client per second and time until the API matches the disk;
+//   3. server RSS, idle, with 1,000 sessions.
+// Prints Markdown rows for BENCHMARKS.md.
+const { chromium } = require("playwright-core");
+const { spawn } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const net = require("node:net");
+
+const ROOT = path.resolve(__dirname, "../..");
+const HUB = process.env.HUB_BIN ?? path.join(ROOT, "target/release/hub");
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+async function startHub(sessionsDir) {
+  const port = await freePort();
+  const child = spawn(HUB, ["--addr", `127.0.0.1:${port}`, "--sessions-dir", sessionsDir, "--poll-interval", "10s"],
+    { cwd: ROOT, stdio: "ignore" });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try { if ((await fetch(`${url}/healthz`)).ok) return { child, url }; } catch {}
+    await sleep(50);
+  }
+  throw new Error("hub did not start");
+}
+
+function writeSession(dir, id, status, name = id) {
+  fs.mkdirSync(path.join(dir, id), { recursive: true });
+  fs.writeFileSync(path.join(dir, id, "communication.json"),
+    JSON.stringify({ feature_name: name, agents: [{ agent_id: "a", status }, { agent_id: "b", status: "pending" }] }));
+}
+
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.round((s.length - 1) * p)]; };
+
+async function latency() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-bench-"));
+  const { child, url } = await startHub(dir);
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+  const page = await browser.newPage();
+  page.on("pageerror", (err) => console.error("pageerror", err.message));
+  page.on("console", (msg) => msg.type() === "error" && console.error("console", msg.text()));
+  await page.goto(`${url}/sessions?tab=monitor`);
+  await page.waitForSelector("main[data-hydrated=true]");
+  await page.getByText("Live", { exact: true }).waitFor();
+  const created = [];
+  for (let i = 0; i < 50; i++) {
+    const started = Date.now();
+    writeSession(dir, `trial-${i}`, "in_progress", `Trial ${i}`);
+    await page.getByRole("link", { name: `Trial ${i}`, exact: true }).waitFor({ timeout: 10_000 });
+    created.push(Date.now() - started);
+    await sleep(100 + Math.random() * 200);
+  }
+  await page.goto(`${url}/sessions?tab=monitor&session=trial-0`);
+  await page.waitForSelector("main[data-hydrated=true]");
+  const changed = [];
+  for (let i = 0; i < 50; i++) {
+    const status = i % 2 === 0 ? "complete" : "blocked";
+    const label = status === "complete" ? "Complete" : "Blocked";
+    const started = Date.now();
+    writeSession(dir, "trial-0", status, "Trial 0");
+    await page.locator("tbody tr").first().filter({ hasText: label }).waitFor({ timeout: 10_000 });
+    changed.push(Date.now() - started);
+    await sleep(100 + Math.random() * 200);
+  }
+  await browser.close();
+  child.kill("SIGTERM");
+  console.log(`| new session on disk → listed in an open page (50 trials) | p50 ${pct(created, 0.5)} ms, p95 ${pct(created, 0.95)} ms, max ${Math.max(...created)} ms |`);
+  console.log(`| status change on disk → shown in an open detail (50 trials) | p50 ${pct(changed, 0.5)} ms, p95 ${pct(changed, 0.95)} ms, max ${Math.max(...changed)} ms |`);
+}
+
+async function storm() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-storm-"));
+  for (let s = 0; s < 100; s++) writeSession(dir, `s-${s}`, "pending");
+  const { child, url } = await startHub(dir);
+  const clients = 5;
+  const events = Array.from({ length: clients }, () => []);
+  const controllers = [];
+  for (let c = 0; c < clients; c++) {
+    const controller = new AbortController();
+    controllers.push(controller);
+    (async () => {
+      const response = await fetch(`${url}/api/events`, { signal: controller.signal });
+      const decoder = new TextDecoder();
+      let buffer = "";
+      try {
+        for await (const chunk of response.body) {
+          buffer += decoder.decode(chunk);
+          let end;
+          while ((end = buffer.indexOf("\n\n")) >= 0) {
+            if (buffer.slice(0, end).includes("data:")) events[c].push(Date.now());
+            buffer = buffer.slice(end + 2);
+          }
+        }
+      } catch {}
+    })();
+  }
+  await sleep(500);
+  const statuses = ["pending", "in_progress", "complete", "blocked"];
+  const started = Date.now();
+  let writes = 0;
+  const roster = (status) => JSON.stringify({ feature_name: "storm", agents: [{ agent_id: "a", status }, { agent_id: "b", status: "pending" }] });
+  while (writes < 10_000) {
+    // Plain truncate-and-write, as an agent editing its file would do.
+    fs.writeFileSync(path.join(dir, `s-${writes % 100}`, "communication.json"), roster(statuses[Math.floor(writes / 100) % 4]));
+    writes++;
+  }
+  const stormMs = Date.now() - started;
+  // Converged when the API shows, for every session, the status last written.
+  const want = new Map();
+  for (let s = 0; s < 100; s++) want.set(`s-${s}`, statuses[Math.floor((9_900 + s) / 100) % 4]);
+  let convergedMs = null;
+  while (Date.now() - started < 10_000) {
+    const list = await (await fetch(`${url}/api/sessions`)).json();
+    const ok = list.sessions.length === 100 && list.sessions.every((s) => {
+      const a = s.aggregation;
+      const status = want.get(s.id);
+      return (status === "complete" ? a.completed : status === "in_progress" ? a.in_progress : status === "blocked" ? a.blocked : a.not_started - 1) === 1;
+    });
+    if (ok) { convergedMs = Date.now() - started; break; }
+    await sleep(50);
+  }
+  await sleep(1000);
+  controllers.forEach((c) => c.abort());
+  const window = (stormMs + 1000) / 1000;
+  const during = events.map((ts) => ts.filter((t) => t >= started).length);
+  child.kill("SIGTERM");
+  console.log(`| event storm: ${writes} plain writes in ${stormMs} ms across 100 sessions, ${clients} SSE clients | ${Math.max(...during)} events per client in ${window.toFixed(1)} s (max ${(Math.max(...during) / window).toFixed(1)}/s); API matched the disk ${convergedMs} ms after the storm began |`);
+}
+
+async function rss() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-rss-"));
+  for (let s = 0; s < 1000; s++) writeSession(dir, `r-${s}`, "in_progress", `Session ${s} with a realistic name`);
+  const { child, url } = await startHub(dir);
+  await fetch(`${url}/api/sessions`);
+  await sleep(6000);
+  const status = fs.readFileSync(`/proc/${child.pid}/status`, "utf8");
+  const kib = Number(status.match(/VmRSS:\s+(\d+)/)[1]);
+  child.kill("SIGTERM");
+  console.log(`| server RSS, idle 6 s after start, 1,000 sessions, watcher on | ${(kib / 1024).toFixed(1)} MiB |`);
+}
+
+async function ssr() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-ssr-"));
+  for (let s = 0; s < 100; s++) writeSession(dir, `ssr-${s}`, ["pending", "in_progress", "complete"][s % 3], `Session ${s}`);
+  const { child, url } = await startHub(dir);
+  const page = await (await fetch(`${url}/sessions?tab=monitor`)).text();
+  const { execFileSync } = require("node:child_process");
+  const out = execFileSync("wrk", ["-t2", "-c16", "-d10s", "--latency", `${url}/sessions?tab=monitor`], { encoding: "utf8" });
+  child.kill("SIGTERM");
+  const rps = out.match(/Requests\/sec:\s+([\d.]+)/)[1];
+  const p50 = out.match(/50%\s+([\d.]+\w+)/)[1];
+  const p99 = out.match(/99%\s+([\d.]+\w+)/)[1];
+  console.log(`| SSR of \`/sessions?tab=monitor\`, 100 sessions (${page.length} B page), wrk -t2 -c16 -d10s on loopback (wrk shares the 2 cores) | ${Number(rps).toFixed(0)} requests/s, latency p50 ${p50}, p99 ${p99} |`);
+}
+
+(async () => {
+  console.log("| what | figure |\n|---|---|");
+  await ssr();
+  await latency();
+  await storm();
+  await rss();
+})().catch((err) => { console.error(err); process.exit(1); });
