@@ -1,9 +1,11 @@
 //! Creating sessions on real folders: validation errors, generated files (golden), crashes
-//! mid-create (RELIABILITY T5), concurrent creates (T22), context discovery (T20) and stubs.
+//! mid-create (RELIABILITY T5), a full disk (T6), concurrent creates (T22), context discovery
+//! (T20) and stubs.
 
 mod concurrent;
 mod crash;
 mod discovery;
+mod disk_full;
 mod generate;
 mod golden;
 mod stubs;
