@@ -60,7 +60,7 @@ fn t6_child_fills_the_disk() {
 
     assert_eq!(
         visible_entries(sessions),
-        [small.session_id.clone()],
+        std::slice::from_ref(&small.session_id),
         "no partial session"
     );
     assert!(
