@@ -1,1 +1,192 @@
-//! Generating a session package, all files or none. (In progress.)
+//! Generating a session package: all files or none.
+//!
+//! 1. Validate the request and resolve every project file it names under the canonical project
+//!    root. Any problem is an error before anything is written.
+//! 2. Assemble the package in `<sessions-dir>/.staging-<random>/`: the context backbone
+//!    (streamed), `instructions.json`, then the files that name the session (`communication.json`
+//!    and the agent prompts); each file synced, then the folder.
+//! 3. Rename the folder to `{stub.id}-{now_ms}` (then `-2`, `-3`, ... when taken) and sync the
+//!    sessions directory. A rename onto a taken name fails (a session folder is never empty), so
+//!    the files that name the session are rewritten for the next name and the rename retried.
+//!    No existing session is ever overwritten.
+//!
+//! On an error the staging folder is removed; after a crash only a staging folder is left,
+//! which readers ignore and [`sweep_staging`] removes.
+
+mod backbone;
+mod metadata;
+mod plan;
+mod prompts;
+mod sources;
+mod staging;
+
+pub use crate::domain::draft::Generated;
+pub use sources::MAX_SOURCE_BYTES;
+pub use staging::STAGING_PREFIX;
+
+use crate::domain::draft::{validate, CreateRequest};
+use crate::domain::ids::new_session_id;
+use crate::domain::HubError;
+use staging::{name_taken, sync_dir, Staging};
+use std::collections::BTreeSet;
+use std::io;
+use std::path::Path;
+
+pub const COMMUNICATION_FILE: &str = "communication.json";
+pub const INSTRUCTIONS_FILE: &str = "instructions.json";
+pub const BACKBONE_FILE: &str = "context-backbone.md";
+
+/// Names tried before giving up (only reachable if something keeps taking them).
+const MAX_NAME_ATTEMPTS: usize = 1000;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GenerateOptions {
+    /// Creation time (unix milliseconds): the session id suffix and `created_at`.
+    pub now_ms: u64,
+    /// The hub's base URL (e.g. `http://127.0.0.1:3000`): when set, prompts show the HTTP status
+    /// API; otherwise they explain how to edit `communication.json`.
+    pub hub_url: Option<String>,
+    /// The command prefix agents run to report status, completed with
+    /// `<session> <agent> <status>`, e.g. `hub status set --sessions-dir /abs/sessions`.
+    /// Empty: no command line in the prompts.
+    pub status_command: String,
+}
+
+/// Writes a new session for `request` under `sessions_dir` (created if missing), embedding the
+/// files it names from `project_root`. Blocking: the server runs it on a blocking thread.
+pub fn generate(
+    sessions_dir: &Path,
+    project_root: &Path,
+    request: &CreateRequest,
+    options: &GenerateOptions,
+) -> Result<Generated, HubError> {
+    let errors = validate(request);
+    if !errors.is_empty() {
+        let details: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+        return Err(HubError::Invalid(format!(
+            "The session request is not valid. {}",
+            details.join(" ")
+        )));
+    }
+    let agents = plan::plan(request)?;
+    let (project_root, sources) = sources::resolve(project_root, request)?;
+    let created_at = rfc3339(options.now_ms)?;
+
+    std::fs::create_dir_all(sessions_dir).map_err(|err| io_error(sessions_dir, err))?;
+    let sessions_dir =
+        std::fs::canonicalize(sessions_dir).map_err(|err| io_error(sessions_dir, err))?;
+    let mut staging = Staging::create(&sessions_dir).map_err(|err| io_error(&sessions_dir, err))?;
+    let fail = |err: io::Error| io_error(&sessions_dir, err);
+
+    // Files that do not name the session: written once.
+    let header = backbone::Header {
+        feature_name: request.stub.feature_name.trim(),
+        stub_id: request.stub.id.trim(),
+        description: &request.stub.description,
+        created_at: &created_at,
+    };
+    backbone::write(&staging.path().join(BACKBONE_FILE), &header, &sources).map_err(fail)?;
+    let instructions = metadata::instructions(request, &agents);
+    staging
+        .write(
+            INSTRUCTIONS_FILE,
+            metadata::to_pretty_json(&instructions).as_bytes(),
+        )
+        .map_err(fail)?;
+    std::fs::create_dir(staging.path().join("outputs")).map_err(fail)?;
+
+    let stub_id = request.stub.id.trim();
+    let mut refused = BTreeSet::new();
+    for _ in 0..MAX_NAME_ATTEMPTS {
+        let session_id = new_session_id(stub_id, options.now_ms, |name| {
+            refused.contains(name) || sessions_dir.join(name).symlink_metadata().is_ok()
+        });
+        let session_path = sessions_dir.join(&session_id);
+        let session = prompts::Session {
+            id: &session_id,
+            path: &session_path,
+            project_root: &project_root,
+            request,
+            agents: &agents,
+            sources: &sources,
+            options,
+        };
+        // Files that name the session: (re)written for this name.
+        let communication = metadata::communication(&session_id, &created_at, request, &agents);
+        staging
+            .write(
+                COMMUNICATION_FILE,
+                communication.to_pretty_json().as_bytes(),
+            )
+            .map_err(fail)?;
+        for agent in &agents {
+            let prompt = prompts::agent_prompt(&session, agent);
+            staging
+                .write(&agent.prompt_file(), prompt.as_bytes())
+                .map_err(fail)?;
+        }
+        for dir in [
+            staging.path().join("agent-prompts"),
+            staging.path().join("outputs"),
+        ] {
+            sync_dir(&dir).map_err(fail)?;
+        }
+        sync_dir(staging.path()).map_err(fail)?;
+
+        match staging.rename_to(&session_path) {
+            Ok(()) => {
+                sync_dir(&sessions_dir).map_err(fail)?;
+                let mut files = vec![
+                    COMMUNICATION_FILE.to_owned(),
+                    INSTRUCTIONS_FILE.to_owned(),
+                    BACKBONE_FILE.to_owned(),
+                ];
+                files.extend(agents.iter().map(|a| a.prompt_file()));
+                let one_liners = agents
+                    .iter()
+                    .map(|agent| (agent.id.to_owned(), prompts::one_liner(&session, agent)))
+                    .collect();
+                return Ok(Generated {
+                    session_path: session_path.display().to_string(),
+                    session_id,
+                    files,
+                    one_liners,
+                });
+            }
+            Err(err) if name_taken(&err) => {
+                refused.insert(session_id);
+            }
+            Err(err) => return Err(fail(err)),
+        }
+    }
+    Err(HubError::Internal(format!(
+        "No free session name for {stub_id}-{} after {MAX_NAME_ATTEMPTS} attempts.",
+        options.now_ms
+    )))
+}
+
+/// Removes leftover `.staging-*` folders (a crash mid-create); returns how many. The server
+/// calls it at start, before any generation can run.
+pub fn sweep_staging(sessions_dir: &Path) -> io::Result<usize> {
+    staging::sweep(sessions_dir)
+}
+
+fn rfc3339(now_ms: u64) -> Result<String, HubError> {
+    i64::try_from(now_ms)
+        .ok()
+        .and_then(chrono::DateTime::from_timestamp_millis)
+        .map(|time| time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .ok_or_else(|| HubError::Invalid(format!("{now_ms} is not a usable creation time.")))
+}
+
+fn io_error(sessions_dir: &Path, err: io::Error) -> HubError {
+    let message = format!(
+        "The session could not be written to {}: {err}.",
+        sessions_dir.display()
+    );
+    if err.kind() == io::ErrorKind::StorageFull {
+        HubError::StorageFull(message)
+    } else {
+        HubError::Internal(message)
+    }
+}

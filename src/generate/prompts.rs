@@ -1,0 +1,239 @@
+//! `agent-prompts/agent-N.md`, and the one line per agent to paste into its terminal (seed 001).
+
+use super::backbone::fence_around;
+use super::plan::PlannedAgent;
+use super::sources::Source;
+use super::GenerateOptions;
+use crate::domain::context::fence_language;
+use crate::domain::draft::{normalize_relative_path, CreateRequest};
+use std::fmt::Write;
+use std::path::Path;
+
+/// What every prompt of one session shares.
+pub struct Session<'a> {
+    pub id: &'a str,
+    /// Absolute.
+    pub path: &'a Path,
+    /// Canonical.
+    pub project_root: &'a Path,
+    pub request: &'a CreateRequest,
+    pub agents: &'a [PlannedAgent<'a>],
+    pub sources: &'a [Source],
+    pub options: &'a GenerateOptions,
+}
+
+pub fn one_liner(session: &Session, agent: &PlannedAgent) -> String {
+    format!(
+        "You are {} (agent {} of {}) in session {}: read {} and follow it.",
+        agent.id,
+        agent.number,
+        session.agents.len(),
+        session.id,
+        session.path.join(agent.prompt_file()).display()
+    )
+}
+
+/// The prompt of one agent. Writing to a `String` cannot fail, hence the `let _`.
+pub fn agent_prompt(session: &Session, agent: &PlannedAgent) -> String {
+    let mut out = String::new();
+    let request = session.request;
+    let path = session.path.display();
+    let _ = writeln!(out, "# {}: {}\n", agent.id, one_line(agent.role));
+    let _ = writeln!(
+        out,
+        "You are **{}**, agent {} of {} in session `{}` ({}). Several agents work on this \
+         codebase at the same time; this file tells you your part.\n",
+        agent.id,
+        agent.number,
+        session.agents.len(),
+        session.id,
+        request.stub.feature_name.trim()
+    );
+    let _ = writeln!(out, "- Session folder: `{path}`");
+    let _ = writeln!(
+        out,
+        "- Project root: `{}`\n",
+        session.project_root.display()
+    );
+
+    let _ = writeln!(
+        out,
+        "## The feature\n\n{}\n",
+        request.stub.description.trim()
+    );
+    let _ = writeln!(out, "## Your role\n\n{}\n", agent.role);
+
+    let _ = writeln!(out, "## Your instructions\n");
+    if agent.blocks.is_empty() {
+        let _ = writeln!(
+            out,
+            "No instruction block was assigned to you: work from your role and the feature.\n"
+        );
+    }
+    for (i, block) in agent.blocks.iter().enumerate() {
+        let kind = block.block_kind().map_or("Instruction", |k| k.label());
+        let _ = writeln!(out, "### {}. {kind} (`{}`)\n", i + 1, block.id);
+        let _ = writeln!(out, "{}\n", block.content.trim());
+    }
+
+    if !agent.attachments.is_empty() {
+        let _ = writeln!(out, "## Attachments\n");
+    }
+    for attachment in &agent.attachments {
+        if let Some(content) = attachment.given_content() {
+            let _ = writeln!(out, "### {} (pasted)\n", one_line(&attachment.name));
+            let fence = fence_around(content);
+            let language = match fence_language(&attachment.name) {
+                "" => "text",
+                language => language,
+            };
+            let _ = writeln!(out, "{fence}{language}\n{}\n{fence}\n", content.trim_end());
+        } else if let Some(raw) = attachment.given_path() {
+            let relative = normalize_relative_path(raw).unwrap_or_else(|_| raw.to_owned());
+            let _ = writeln!(out, "### {} (`{relative}`)\n", one_line(&attachment.name));
+            let _ = writeln!(
+                out,
+                "A file of the project: `{}`. Its content is in `context-backbone.md` under \
+                 `## {relative}`.\n",
+                session.project_root.join(&relative).display()
+            );
+        }
+    }
+
+    let _ = writeln!(out, "## Context\n");
+    if session.sources.is_empty() {
+        let _ = writeln!(
+            out,
+            "No project files were selected as context: `context-backbone.md` in the session \
+             folder describes the feature; explore the project root as you need.\n"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Before you start, read `context-backbone.md` in the session folder. It holds these \
+             {} files of the project:\n",
+            session.sources.len()
+        );
+        for source in session.sources {
+            let _ = writeln!(out, "- `{}`", source.relative);
+        }
+        out.push('\n');
+    }
+
+    let _ = writeln!(out, "## Coordination\n");
+    let _ = write!(out, "You are in execution wave {}. ", agent.wave);
+    if agent.depends_on.is_empty() {
+        let _ = writeln!(out, "You wait for no other agent: start now.");
+    } else {
+        let _ = writeln!(
+            out,
+            "Wait until {} report{} `complete` in `communication.json` in the session folder, \
+             then read {} output before you start.",
+            names(&agent.depends_on),
+            if agent.depends_on.len() == 1 { "s" } else { "" },
+            if agent.depends_on.len() == 1 {
+                "its"
+            } else {
+                "their"
+            },
+        );
+    }
+    let peers: Vec<&str> = session
+        .agents
+        .iter()
+        .filter(|other| other.wave == agent.wave && other.id != agent.id)
+        .map(|other| other.id)
+        .collect();
+    if !peers.is_empty() {
+        let _ = writeln!(
+            out,
+            "Working at the same time as you: {}. Do not change what they are assigned.",
+            names(&peers)
+        );
+    }
+    let waiting: Vec<&str> = session
+        .agents
+        .iter()
+        .filter(|other| other.depends_on.contains(&agent.id))
+        .map(|other| other.id)
+        .collect();
+    if !waiting.is_empty() {
+        let _ = writeln!(out, "Waiting for you: {}.", names(&waiting));
+    }
+    out.push('\n');
+
+    let output = agent.output_file();
+    let _ = writeln!(out, "## Your output\n");
+    let _ = writeln!(
+        out,
+        "Write your result to `{output}` in the session folder: `{}`.\n",
+        session.path.join(&output).display()
+    );
+
+    status_section(&mut out, session, agent);
+    out
+}
+
+fn status_section(out: &mut String, session: &Session, agent: &PlannedAgent) {
+    let _ = writeln!(out, "## Reporting your status\n");
+    let _ = writeln!(
+        out,
+        "Report `in_progress` when you start, `complete` once your output is written, and \
+         `blocked` if you cannot go on (say why in your output file).\n"
+    );
+    let command = session.options.status_command.trim();
+    if !command.is_empty() {
+        let _ = writeln!(out, "From a shell:\n\n```sh");
+        for status in ["in_progress", "complete"] {
+            let _ = writeln!(out, "{command} {} {} {status}", session.id, agent.id);
+        }
+        let _ = writeln!(out, "```\n");
+    }
+    match session
+        .options
+        .hub_url
+        .as_deref()
+        .map(|u| u.trim_end_matches('/'))
+    {
+        Some(url) if !url.is_empty() => {
+            let _ = writeln!(
+                out,
+                "Over HTTP, through the hub at {url} (`status` is `in_progress`, `complete` or \
+                 `blocked`):\n\n```sh"
+            );
+            let _ = writeln!(
+                out,
+                "curl -sS -X POST {url}/api/sessions/{}/agents/{}/status \\\n  \
+                 -H 'Content-Type: application/json' -d '{{\"status\": \"in_progress\"}}'",
+                session.id, agent.id
+            );
+            let _ = writeln!(out, "```");
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "{}edit `communication.json` in the session folder: in `agents`, find the \
+                 entry whose `agent_id` is `{}` and set its `status`. Change nothing else.",
+                if command.is_empty() {
+                    "To report, "
+                } else {
+                    "If that is not available, "
+                },
+                agent.id
+            );
+        }
+    }
+}
+
+/// Roles and names go into headings: one line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn names(ids: &[&str]) -> String {
+    match ids {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}

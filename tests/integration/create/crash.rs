@@ -1,0 +1,204 @@
+//! RELIABILITY T5: SIGKILL during session generation.
+//!
+//! The test re-executes its own binary (`current_exe`) with `CHILD_ENV` set, running only
+//! [`t5_child_generates_until_killed`], which generates sessions in a loop. The parent kills it
+//! a random 0-50 ms after it reports ready, then checks what a reader sees: every listed session
+//! complete, nothing invalid, and after `sweep_staging` no staging folder.
+//!
+//! 20 iterations run with the suite; `HUB_T5_ITERATIONS=n` changes that, and the ignored
+//! `t5_kill_mid_create_x100` runs 100:
+//! `cargo test --features ssr --test integration t5_kill_mid_create_x100 -- --ignored --nocapture`.
+//! `HUB_T5_SEED` replays a run's kill delays.
+
+use super::{assert_complete, sample_request, staging_dirs, visible_entries, NOW_MS};
+use sessions_hub::generate::{generate, sweep_staging, GenerateOptions};
+use sessions_hub::store::SessionStore;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const CHILD_ENV: &str = "HUB_T5_CHILD_SESSIONS";
+const CHILD_PROJECT_ENV: &str = "HUB_T5_CHILD_PROJECT";
+const CHILD_TEST: &str = "create::crash::t5_child_generates_until_killed";
+/// A child the parent failed to kill stops on its own (it must never fill the disk).
+const CHILD_MAX_SESSIONS: u64 = 300;
+const CHILD_MAX_TIME: Duration = Duration::from_secs(20);
+
+/// Not a test on its own: a no-op unless the T5 parent started this process.
+#[test]
+fn t5_child_generates_until_killed() {
+    let (Some(sessions), Some(project)) = (
+        std::env::var_os(CHILD_ENV),
+        std::env::var_os(CHILD_PROJECT_ENV),
+    ) else {
+        return;
+    };
+    let sessions = Path::new(&sessions);
+    let request = crash_request();
+    let mut stdout = std::io::stdout();
+    // On its own line: libtest has already printed "test <name> ... " without a newline.
+    writeln!(stdout, "\nREADY").unwrap();
+    stdout.flush().unwrap();
+    let started = Instant::now();
+    for n in 0..CHILD_MAX_SESSIONS {
+        if started.elapsed() > CHILD_MAX_TIME {
+            break;
+        }
+        let options = GenerateOptions {
+            // Alternate between a fresh name and a taken one, so kills also land mid-retry.
+            now_ms: NOW_MS + n / 2,
+            hub_url: None,
+            status_command: "hub status set".into(),
+        };
+        generate(sessions, Path::new(&project), &request, &options).unwrap();
+    }
+}
+
+/// The sample request with a context of a few MB, so a kill often lands mid-write.
+fn crash_request() -> sessions_hub::domain::draft::CreateRequest {
+    let mut request = sample_request();
+    request.attachments.retain(|a| a.given_path().is_none());
+    request
+        .agents
+        .iter_mut()
+        .for_each(|a| a.attachments.retain(|id| id == "a2"));
+    request.context_files = (0..8).map(|i| format!("src/file{i}.rs")).collect();
+    request
+}
+
+fn write_project(project: &Path) {
+    std::fs::create_dir_all(project.join("src")).unwrap();
+    let body = "pub fn session_store() -> usize { 42 } // `tick`\n".repeat(2_000);
+    for i in 0..8 {
+        std::fs::write(project.join(format!("src/file{i}.rs")), &body).unwrap();
+    }
+}
+
+/// Kills the child however the parent leaves the iteration (a failed assertion included).
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// xorshift64*: kill delays without a dependency; the seed is printed to replay a run.
+struct Delays(u64);
+
+impl Delays {
+    fn next_ms(&mut self, max: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % (max + 1)
+    }
+}
+
+fn run_t5(iterations: usize) {
+    let tmp = tempfile::tempdir().unwrap();
+    let sessions = tmp.path().join("sessions");
+    let project = tmp.path().join("project");
+    std::fs::create_dir(&sessions).unwrap();
+    write_project(&project);
+    let seed = std::env::var("HUB_T5_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        });
+    println!("T5: {iterations} kills, HUB_T5_SEED={seed}");
+    let mut delays = Delays(seed);
+    let mut kills_leaving_staging = 0;
+
+    for iteration in 0..iterations {
+        let mut child = Killed(
+            Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", CHILD_TEST, "--nocapture", "--test-threads=1"])
+                .env(CHILD_ENV, &sessions)
+                .env(CHILD_PROJECT_ENV, &project)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let stdout = child.0.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if line.trim_end().ends_with("READY") {
+                    let _ = ready_tx.send(());
+                }
+            }
+        });
+        ready_rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the child never reported ready");
+        std::thread::sleep(Duration::from_millis(delays.next_ms(50)));
+        drop(child); // SIGKILL, then wait
+
+        if !staging_dirs(&sessions).is_empty() {
+            kills_leaving_staging += 1;
+        }
+        // What a reader sees: no partial session, nothing invalid.
+        let store = SessionStore::new(&sessions);
+        store.refresh().unwrap();
+        let snapshot = store.list();
+        assert!(
+            snapshot.list.invalid.is_empty(),
+            "iteration {iteration} (seed {seed}): invalid sessions {:?}",
+            snapshot.list.invalid
+        );
+        assert_eq!(
+            snapshot.list.count,
+            visible_entries(&sessions).len(),
+            "iteration {iteration}"
+        );
+        for session in &snapshot.list.sessions {
+            let communication = assert_complete(&sessions.join(&session.id));
+            assert_eq!(communication.agents.len(), 3);
+            let backbone =
+                std::fs::read_to_string(sessions.join(&session.id).join("context-backbone.md"))
+                    .unwrap();
+            assert_eq!(
+                backbone.matches("\n## src/file").count(),
+                8,
+                "{}: truncated backbone",
+                session.id
+            );
+        }
+    }
+    let sessions_made = visible_entries(&sessions).len();
+    sweep_staging(&sessions).unwrap();
+    assert!(staging_dirs(&sessions).is_empty());
+    assert_eq!(
+        visible_entries(&sessions).len(),
+        sessions_made,
+        "the sweep removed a session"
+    );
+    println!(
+        "T5: {iterations} kills, {sessions_made} complete sessions, {kills_leaving_staging} kills left a staging folder (swept)"
+    );
+}
+
+#[test]
+fn t5_kill_mid_create() {
+    let iterations = std::env::var("HUB_T5_ITERATIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20);
+    run_t5(iterations);
+}
+
+#[test]
+#[ignore = "slow: 100 kills; run with --ignored"]
+fn t5_kill_mid_create_x100() {
+    run_t5(100);
+}

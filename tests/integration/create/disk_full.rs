@@ -1,0 +1,123 @@
+//! RELIABILITY T6 (the create half): the sessions directory is a 256 KiB tmpfs and a session
+//! does not fit. The generator must answer "disk full", list no partial session, leave no
+//! staging folder and leave the existing session byte-identical.
+//!
+//! The tmpfs lives in a private mount namespace (`unshare -rm`), so nothing is mounted on the
+//! host and nothing is left behind; where `unshare` or tmpfs is not available the test says so
+//! and passes without checking.
+
+use super::{assert_complete, sample_request, staging_dirs, visible_entries, NOW_MS};
+use sessions_hub::domain::HubError;
+use sessions_hub::generate::{generate, GenerateOptions};
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+const CHILD_ENV: &str = "HUB_T6_CHILD_SESSIONS";
+const PROJECT_ENV: &str = "HUB_T6_CHILD_PROJECT";
+const CHILD_TEST: &str = "create::disk_full::t6_child_fills_the_disk";
+
+fn request(context: &str) -> sessions_hub::domain::draft::CreateRequest {
+    let mut request = sample_request();
+    request.attachments.retain(|a| a.given_path().is_none());
+    request
+        .agents
+        .iter_mut()
+        .for_each(|a| a.attachments.retain(|id| id == "a2"));
+    request.context_files = vec![context.into()];
+    request
+}
+
+/// Not a test on its own: a no-op unless `t6_disk_full_writes_nothing` started this process
+/// inside its mount namespace.
+#[test]
+fn t6_child_fills_the_disk() {
+    let (Some(sessions), Some(project)) =
+        (std::env::var_os(CHILD_ENV), std::env::var_os(PROJECT_ENV))
+    else {
+        return;
+    };
+    let (sessions, project) = (Path::new(&sessions), Path::new(&project));
+    let options = GenerateOptions {
+        now_ms: NOW_MS,
+        hub_url: None,
+        status_command: String::new(),
+    };
+    let small = generate(sessions, project, &request("small.rs"), &options).unwrap();
+    let folder = Path::new(&small.session_path);
+    let before: Vec<Vec<u8>> = small
+        .files
+        .iter()
+        .map(|f| fs::read(folder.join(f)).unwrap())
+        .collect();
+
+    let err = generate(sessions, project, &request("big.rs"), &options).unwrap_err();
+    assert!(
+        matches!(&err, HubError::StorageFull(m) if m.contains("No space left")),
+        "{err:?}"
+    );
+    assert!(err.to_string().starts_with("the disk is full"), "{err}");
+
+    assert_eq!(
+        visible_entries(sessions),
+        std::slice::from_ref(&small.session_id),
+        "no partial session"
+    );
+    assert!(
+        staging_dirs(sessions).is_empty(),
+        "the staging folder was removed"
+    );
+    let after: Vec<Vec<u8>> = small
+        .files
+        .iter()
+        .map(|f| fs::read(folder.join(f)).unwrap())
+        .collect();
+    assert_eq!(before, after, "the existing session is byte-identical");
+    assert_complete(folder);
+    println!("T6 CHECKED");
+}
+
+#[test]
+fn t6_disk_full_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sessions = tmp.path().join("sessions");
+    let project = tmp.path().join("project");
+    fs::create_dir_all(&sessions).unwrap();
+    fs::create_dir_all(&project).unwrap();
+    fs::write(project.join("small.rs"), "fn session() {}\n").unwrap();
+    fs::write(project.join("big.rs"), "// session store\n".repeat(40_000)).unwrap(); // 680 KB
+
+    let script = r#"mount -t tmpfs -o size=256k tmpfs "$HUB_T6_CHILD_SESSIONS" || exit 77
+exec "$0" --exact "$1" --nocapture --test-threads=1"#;
+    let output = Command::new("unshare")
+        .args(["-rm", "sh", "-c", script])
+        .arg(std::env::current_exe().unwrap())
+        .arg(CHILD_TEST)
+        .env(CHILD_ENV, &sessions)
+        .env(PROJECT_ENV, &project)
+        .output();
+    let output = match output {
+        Ok(output) => output,
+        Err(err) => {
+            println!("T6 skipped: unshare is not available ({err})");
+            return;
+        }
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if output.status.code() == Some(77)
+        || (!output.status.success() && stderr.contains("unshare failed"))
+    {
+        println!("T6 skipped: no private tmpfs here ({})", stderr.trim());
+        return;
+    }
+    assert!(
+        output.status.success() && stdout.contains("T6 CHECKED"),
+        "child failed:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        visible_entries(&sessions).is_empty(),
+        "the tmpfs was private to the child"
+    );
+    println!("T6: checked on a 256 KiB tmpfs in a private mount namespace");
+}

@@ -1,0 +1,70 @@
+//! The generated files for a fixed request and time, byte for byte, against
+//! `tests/fixtures/golden/create/`. Absolute paths are written as `<SESSIONS>` and `<PROJECT>`.
+//! After an intended change: `UPDATE_GOLDEN=1 cargo test --features ssr --test integration golden`.
+
+use super::{fixture_project, options, sample_request, NOW_MS};
+use sessions_hub::generate::generate;
+use std::fs;
+use std::path::Path;
+
+fn golden_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden/create")
+}
+
+#[test]
+fn generated_files_match_the_golden_copies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sessions = tmp.path().join("sessions");
+    let generated = generate(
+        &sessions,
+        &fixture_project(),
+        &sample_request(),
+        &options(&sessions),
+    )
+    .unwrap();
+    assert_eq!(generated.session_id, format!("AUTH-7-{NOW_MS}"));
+
+    let sessions_abs = fs::canonicalize(&sessions).unwrap().display().to_string();
+    let project_abs = fs::canonicalize(fixture_project())
+        .unwrap()
+        .display()
+        .to_string();
+    let normalise = |text: &str| {
+        text.replace(&sessions_abs, "<SESSIONS>")
+            .replace(&project_abs, "<PROJECT>")
+    };
+
+    let folder = Path::new(&generated.session_path);
+    let mut actual: Vec<(String, String)> = generated
+        .files
+        .iter()
+        .map(|file| {
+            let text = fs::read_to_string(folder.join(file)).unwrap();
+            (file.clone(), normalise(&text))
+        })
+        .collect();
+    let one_liners: String = generated
+        .one_liners
+        .iter()
+        .map(|(agent, line)| format!("{agent}\t{}\n", normalise(line)))
+        .collect();
+    actual.push(("one-liners.txt".into(), one_liners));
+    actual.push(("files.txt".into(), generated.files.join("\n") + "\n"));
+
+    let golden = golden_dir();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        for (name, text) in &actual {
+            let path = golden.join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+    }
+    for (name, text) in &actual {
+        let expected = fs::read_to_string(golden.join(name))
+            .unwrap_or_else(|err| panic!("{name}: {err} (UPDATE_GOLDEN=1 writes it)"));
+        assert_eq!(
+            text, &expected,
+            "{name} differs from its golden copy (UPDATE_GOLDEN=1 rewrites them)"
+        );
+    }
+}
