@@ -7,9 +7,11 @@ use super::escape::escape_html;
 use super::sanitize::{sanitize, HIGHLIGHT_CLASS_PREFIX};
 use comrak::adapters::SyntaxHighlighterAdapter;
 use comrak::arena_tree::NodeEdge;
+use comrak::html::{format_document_with_formatter, format_node_default, ChildRendering, Context};
+use comrak::nodes::NodeValue;
 use comrak::options::Plugins;
 use comrak::plugins::syntect::{SyntectAdapter, SyntectAdapterBuilder};
-use comrak::{format_html_with_plugins, try_parse_document, Arena, Options};
+use comrak::{try_parse_document, Arena, Options};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
@@ -20,6 +22,18 @@ use std::time::Instant;
 /// Larger code blocks are shown without highlighting: syntect's cost per byte is high and
 /// one block cannot be interrupted.
 pub(crate) const MAX_HIGHLIGHT_BYTES: usize = 128 * 1024;
+
+/// Highlighting may use this share of the time left after parsing; the rest is for
+/// sanitising, which cannot be skipped.
+const HIGHLIGHT_SHARE: u32 = 3;
+
+/// The sanitiser gets the HTML in batches of about this size, with a look at the clock
+/// between batches, so a slow document is cut off within one batch of its deadline.
+const SANITIZE_BATCH_BYTES: usize = 64 * 1024;
+
+/// Written between top-level blocks: comrak's output never contains NUL (it is replaced in
+/// the input), so the HTML can be split there into well-formed pieces.
+const BLOCK_END: char = '\0';
 
 pub(crate) const NOTE_UNHIGHLIGHTED: &str =
     "Some code blocks are shown without highlighting: they were too large or took too long.";
@@ -84,7 +98,10 @@ impl SyntaxHighlighterAdapter for Highlighter {
             // Nothing to highlight by: plain text costs syntect as much as code does.
             return output.write_str(&escape_html(code));
         }
-        if code.len() > MAX_HIGHLIGHT_BYTES || Instant::now() >= self.deadline {
+        if code.len() > MAX_HIGHLIGHT_BYTES
+            || code.contains(BLOCK_END)
+            || Instant::now() >= self.deadline
+        {
             self.skipped.store(true, Ordering::Relaxed);
             return output.write_str(&escape_html(code));
         }
@@ -116,31 +133,35 @@ impl SyntaxHighlighterAdapter for Highlighter {
     }
 }
 
-/// Sanitised HTML for `text`, unless parsing did not finish by `deadline` or the document is
-/// nested too deeply.
+/// Sanitised HTML for `text`, unless it is nested too deeply or parsing, highlighting and
+/// sanitising do not fit before `deadline` (highlighting is skipped rather than missed).
 pub(crate) fn to_safe_html(text: &str, deadline: Instant) -> Result<SafeHtml, NotRendered> {
     let options = options();
     let arena = Arena::new();
     let past_deadline = || Instant::now() >= deadline;
-    let root = try_parse_document(&arena, text, &options, &past_deadline)
+    // CommonMark replaces NUL anyway; doing it first keeps BLOCK_END unique in the output.
+    let text = text.replace(BLOCK_END, "\u{FFFD}");
+    let root = try_parse_document(&arena, &text, &options, &past_deadline)
         .map_err(|_| NotRendered::TimedOut)?;
     if nesting_depth(root) > MAX_NESTING {
         return Err(NotRendered::TooDeep);
     }
 
+    let now = Instant::now();
     let highlighter = Highlighter {
-        deadline,
+        deadline: now + deadline.saturating_duration_since(now) / HIGHLIGHT_SHARE,
         skipped: AtomicBool::new(false),
     };
     let mut plugins = Plugins::default();
     plugins.render.codefence_syntax_highlighter = Some(&highlighter);
-    let mut html = String::with_capacity(text.len() * 2);
-    html.push_str("<div class=\"output-markdown\">");
     let mut body = String::with_capacity(text.len() * 2);
     // Writing into a String cannot fail; if a plugin ever did, the text fallback is used.
-    format_html_with_plugins(root, &options, &mut body, &plugins)
+    format_document_with_formatter(root, &options, &mut body, &plugins, mark_block_ends, ())
         .map_err(|_| NotRendered::TimedOut)?;
-    html.push_str(&sanitize(&body));
+
+    let mut html = String::with_capacity(body.len() + 64);
+    html.push_str("<div class=\"output-markdown\">");
+    sanitize_in_batches(&body, deadline, &mut html)?;
     html.push_str("</div>");
 
     let mut notes = Vec::new();
@@ -148,6 +169,86 @@ pub(crate) fn to_safe_html(text: &str, deadline: Instant) -> Result<SafeHtml, No
         notes.push(NOTE_UNHIGHLIGHTED.to_owned());
     }
     Ok(SafeHtml { html, notes })
+}
+
+/// Sanitises `body` in batches of whole pieces (pieces end at [`BLOCK_END`]), on two threads
+/// when there is more than one batch and more than one core, giving up at `deadline`.
+fn sanitize_in_batches(body: &str, deadline: Instant, out: &mut String) -> Result<(), NotRendered> {
+    let batches = batches(body);
+    let clean = |batches: &[String]| -> Result<Vec<String>, NotRendered> {
+        batches
+            .iter()
+            .map(|batch| {
+                if Instant::now() >= deadline {
+                    Err(NotRendered::TimedOut)
+                } else {
+                    Ok(sanitize(batch))
+                }
+            })
+            .collect()
+    };
+    let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let cleaned = if batches.len() > 1 && two_cores {
+        let half = body.len() / 2;
+        let mut bytes = 0;
+        let split = batches
+            .iter()
+            .position(|batch| {
+                bytes += batch.len();
+                bytes >= half
+            })
+            .map_or(batches.len(), |index| index + 1)
+            .min(batches.len() - 1);
+        let (first, second) = batches.split_at(split);
+        std::thread::scope(|scope| {
+            let helper = scope.spawn(|| clean(second));
+            let first = clean(first);
+            let second = helper
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok([first?, second?].concat())
+        })?
+    } else {
+        clean(&batches)?
+    };
+    for batch in cleaned {
+        out.push_str(&batch);
+    }
+    Ok(())
+}
+
+/// Pieces joined into batches of about [`SANITIZE_BATCH_BYTES`].
+fn batches(body: &str) -> Vec<String> {
+    let mut batches = Vec::new();
+    let mut batch = String::new();
+    for piece in body.split(BLOCK_END) {
+        batch.push_str(piece);
+        if batch.len() >= SANITIZE_BATCH_BYTES {
+            batches.push(std::mem::take(&mut batch));
+        }
+    }
+    if !batch.is_empty() || batches.is_empty() {
+        batches.push(batch);
+    }
+    batches
+}
+
+/// comrak's HTML, plus [`BLOCK_END`] after each top-level block. Footnote definitions are
+/// left together: comrak wraps them all in one `<section>`.
+fn mark_block_ends(
+    context: &mut Context<()>,
+    node: comrak::Node<'_>,
+    entering: bool,
+) -> Result<ChildRendering, std::fmt::Error> {
+    let rendering = format_node_default(context, node, entering)?;
+    let top_level = node
+        .parent()
+        .is_some_and(|parent| matches!(parent.data().value, NodeValue::Document));
+    if !entering && top_level && !matches!(node.data().value, NodeValue::FootnoteDefinition(_)) {
+        use std::fmt::Write;
+        context.write_char(BLOCK_END)?;
+    }
+    Ok(rendering)
 }
 
 /// The deepest nesting of the tree, found without recursion.
@@ -303,6 +404,56 @@ mod tests {
             .unwrap();
         assert!(out.contains("hl-"), "{out}");
         assert!(!early.skipped.load(Ordering::Relaxed));
+    }
+
+    #[test]
+    fn top_level_blocks_are_sanitised_in_well_formed_pieces() {
+        let block =
+            "# T\n\n> q **b**\n\n| a |\n|---|\n| 1 |\n\nText.[^n]\n\n```rust\nfn x() {}\n```\n\n";
+        let text = format!("{}[^n]: Note.\n", block.repeat(2_000));
+        let out = render(&text);
+        assert_eq!(out.matches("<blockquote>").count(), 2_000);
+        assert_eq!(out.matches("</blockquote>").count(), 2_000);
+        assert_eq!(out.matches("<section class=\"footnotes\"").count(), 1);
+        assert!(!out.contains('\0'));
+        assert!(
+            out.ends_with("</section>\n</div>"),
+            "{}",
+            &out[out.len() - 200..]
+        );
+        // The pieces are exactly what sanitising the whole would give.
+        let whole =
+            sanitize(&out["<div class=\"output-markdown\">".len()..out.len() - "</div>".len()]);
+        assert_eq!(
+            whole.len(),
+            out.len() - "<div class=\"output-markdown\"></div>".len()
+        );
+    }
+
+    #[test]
+    fn sanitising_stops_at_the_deadline() {
+        for count in [1, 10, 50_000] {
+            let body = "<p>x</p>\0".repeat(count);
+            let mut out = String::new();
+            assert_eq!(
+                sanitize_in_batches(&body, Instant::now(), &mut out),
+                Err(NotRendered::TimedOut)
+            );
+            let mut out = String::new();
+            sanitize_in_batches(&body, Instant::now() + Duration::from_secs(60), &mut out).unwrap();
+            assert_eq!(out, "<p>x</p>".repeat(count));
+        }
+        assert_eq!(batches(""), [""]);
+        assert_eq!(batches("a\0b"), ["ab"]);
+        let big = format!("{}\0{}", "a".repeat(SANITIZE_BATCH_BYTES), "b");
+        assert_eq!(batches(&big).len(), 2);
+    }
+
+    #[test]
+    fn nul_in_the_input_does_not_split_blocks() {
+        let html = render("a\0b\n\n```rust\nlet x = '\0';\n```\n");
+        assert!(html.contains("<p>a\u{FFFD}b</p>"), "{html}");
+        assert!(!html.contains('\0'));
     }
 
     #[test]
