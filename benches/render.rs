@@ -45,10 +45,10 @@ fn json(bytes: usize) -> String {
     let mut out = String::from("[\n");
     let mut i = 0u64;
     while out.len() < bytes {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "  {{\"id\": {i}, \"name\": \"item-{i}\", \"ok\": {}, \"score\": {}.5, \"tags\": [\"a\", \"b\"], \"parent\": null}},\n",
-            i % 2 == 0,
+            "  {{\"id\": {i}, \"name\": \"item-{i}\", \"ok\": {}, \"score\": {}.5, \"tags\": [\"a\", \"b\"], \"parent\": null}},",
+            i.is_multiple_of(2),
             i % 100
         );
         i += 1;

@@ -52,6 +52,17 @@ pub fn render_str(kind: OutputKind, text: &str, truncated: bool, deadline: Durat
     }
 }
 
+/// Loads syntect's syntax definitions and builds the sanitiser, which the first render would
+/// otherwise do inside its deadline. Call once at start-up (it takes tens of milliseconds).
+pub fn warm_up() {
+    let _ = render_str(
+        OutputKind::Markdown,
+        "```rust\nfn warm() {}\n```\n",
+        false,
+        Duration::from_secs(60),
+    );
+}
+
 /// Lossy UTF-8. When the bytes were cut at the preview cap, a character split by the cut is
 /// dropped instead of showing up as a replacement character.
 pub fn lossy_text(bytes: &[u8], truncated: bool) -> String {
@@ -156,6 +167,13 @@ mod tests {
             "\u{FFFD}".repeat(5)
         );
         assert_eq!(lossy_text(b"", true), "");
+    }
+
+    #[test]
+    fn warming_up_loads_the_highlighter() {
+        warm_up();
+        let out = render(OutputKind::Markdown, b"```rust\nfn x() {}\n```\n", false);
+        assert!(out.html.contains("hl-"), "{}", out.html);
     }
 
     #[test]
