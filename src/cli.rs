@@ -98,6 +98,10 @@ pub struct ServeArgs {
     /// safety net), or `poll` (a rescan every second; for network filesystems).
     #[arg(long, env = "HUB_WATCH", value_enum, default_value_t = WatchArg::Native)]
     pub watch: WatchArg,
+    /// Show at most this many bytes of an agent's output file in the viewer; bigger files are
+    /// cut with a note (the download is always whole).
+    #[arg(long, env = "HUB_MAX_PREVIEW_BYTES", default_value_t = crate::domain::output::DEFAULT_MAX_PREVIEW_BYTES)]
+    pub max_preview_bytes: u64,
     /// Serve a throw-away sessions folder with sample sessions and simulated agents that
     /// progress over time (ignores --sessions-dir; the folder is deleted on exit).
     #[arg(long)]
@@ -130,6 +134,7 @@ fn config(dirs: DirArgs, serve: ServeArgs) -> Config {
         stale_after: serve.stale_after,
         watch: serve.watch.into(),
         demo: serve.demo,
+        max_preview_bytes: serve.max_preview_bytes.max(1),
     }
 }
 

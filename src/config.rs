@@ -26,6 +26,8 @@ pub struct Config {
     pub watch: crate::live::WatchMode,
     /// Serve sample sessions from a throw-away folder, with simulated agents.
     pub demo: bool,
+    /// Output previews are cut at this many bytes (downloads are whole).
+    pub max_preview_bytes: u64,
 }
 
 impl Config {
@@ -42,6 +44,7 @@ impl Config {
             stale_after: Duration::from_secs(30 * 60),
             watch: crate::live::WatchMode::Native,
             demo: false,
+            max_preview_bytes: crate::domain::output::DEFAULT_MAX_PREVIEW_BYTES,
         }
     }
 }

@@ -68,6 +68,16 @@ pub struct OutputPreview {
     pub html: String,
     /// Sentences for the reader about what is shown ("Showing the first 2.0 MiB of 100.0 MiB.").
     pub notes: Vec<String>,
+    /// Size and modification time when read, to tell cheaply whether the file changed since.
+    #[serde(default)]
+    pub stamp: Option<OutputStamp>,
+}
+
+/// What identifies one version of an output file without reading it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputStamp {
+    pub size: u64,
+    pub modified_ms: i64,
 }
 
 /// `1536` -> `1.5 KiB`: sizes in notes and headers.

@@ -290,12 +290,12 @@ mod tests {
         let html = render("- [x] done\n- [ ] todo\n");
         assert!(html.contains("<ul class=\"contains-task-list\">"), "{html}");
         assert!(
-            html.contains("<input type=\"checkbox\" class=\"task-list-item-checkbox\" checked=\"\" disabled=\"\"> done"),
+            html.contains("<input type=\"checkbox\" class=\"task-list-item-checkbox\" checked=\"\" disabled=\"\" aria-label=\"Task\"> done"),
             "{html}"
         );
         assert!(
             html.contains(
-                "<input type=\"checkbox\" class=\"task-list-item-checkbox\" disabled=\"\"> todo"
+                "<input type=\"checkbox\" class=\"task-list-item-checkbox\" disabled=\"\" aria-label=\"Task\"> todo"
             ),
             "{html}"
         );

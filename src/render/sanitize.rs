@@ -105,7 +105,12 @@ fn sanitizer() -> &'static Builder<'static> {
             .url_relative(UrlRelative::PassThrough)
             .link_rel(Some("noopener noreferrer"))
             .strip_comments(true)
-            .attribute_filter(filter_attribute);
+            .attribute_filter(filter_attribute)
+            // A task-list checkbox needs a name of its own (WCAG: form elements have labels);
+            // its state (checked or not) is announced with it.
+            .set_tag_attribute_value("input", "aria-label", "Task")
+            // Whatever an input started as, it cannot be typed into or focused.
+            .set_tag_attribute_value("input", "disabled", "");
         builder
     })
 }
@@ -172,7 +177,7 @@ mod tests {
         );
         let clean = sanitize(html);
         for kept in [
-            "<input type=\"checkbox\" class=\"task-list-item-checkbox\" disabled=\"\" checked=\"\">",
+            "<input type=\"checkbox\" class=\"task-list-item-checkbox\" disabled=\"\" checked=\"\" aria-label=\"Task\">",
             "<th align=\"center\">",
             "<del>x</del>",
             "<a href=\"https://example.com\" rel=\"noopener noreferrer\">l</a>",
@@ -197,7 +202,10 @@ mod tests {
                 "<a href=\"data:text/html,x\">x</a>",
                 "<a rel=\"noopener noreferrer\">x</a>",
             ),
-            ("<input type=\"text\" value=\"x\">", "<input>"),
+            (
+                "<input type=\"text\" value=\"x\">",
+                "<input disabled=\"\" aria-label=\"Task\">",
+            ),
             (
                 "<span class=\"modal hub-header hl-ok\" style=\"color:red\">x</span>",
                 "<span class=\"hl-ok\">x</span>",

@@ -19,6 +19,8 @@ use std::sync::Arc;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/sessions", get(sessions))
+        .route("/sessions/output", get(output))
+        .route("/sessions/output/download", get(download))
         .route("/sessions/{id}/agents/{agent}/status", post(set_status))
         .route("/events", get(super::sse::events))
         .fallback(|| async { ApiError(HubError::NotFound("no such API endpoint".into())) })
@@ -116,4 +118,91 @@ async fn set_status(
     .await
     .map_err(|err| HubError::Internal(err.to_string()))??;
     Ok(Json(update))
+}
+
+#[derive(Deserialize)]
+struct OutputQuery {
+    feature: String,
+    agent: String,
+    /// One of the agent's outputs; the first when absent.
+    path: Option<String>,
+}
+
+/// `GET /api/sessions/output?feature=&agent=[&path=]`: the preview (capped, rendered and
+/// sanitised) plus the raw `content`.
+async fn output(
+    State(state): State<AppState>,
+    Query(query): Query<OutputQuery>,
+) -> Result<Json<crate::domain::output::OutputPreview>, ApiError> {
+    let config = state.config.clone();
+    let preview = tokio::task::spawn_blocking(move || {
+        state.store.agent_output(
+            &query.feature,
+            &query.agent,
+            query.path.as_deref(),
+            &config.allow_output_roots,
+            config.max_preview_bytes,
+        )
+    })
+    .await
+    .map_err(|err| HubError::Internal(err.to_string()))??;
+    Ok(Json(preview))
+}
+
+/// `GET /api/sessions/output/download?feature=&agent=[&path=]`: the whole file, streamed, as an
+/// attachment (never rendered by the browser).
+async fn download(
+    State(state): State<AppState>,
+    Query(query): Query<OutputQuery>,
+) -> Result<Response, ApiError> {
+    let config = state.config.clone();
+    let (file, size, name) = tokio::task::spawn_blocking(move || {
+        state.store.agent_output_file(
+            &query.feature,
+            &query.agent,
+            query.path.as_deref(),
+            &config.allow_output_roots,
+        )
+    })
+    .await
+    .map_err(|err| HubError::Internal(err.to_string()))??;
+    let content_type = match crate::domain::output::OutputKind::from_path(&name) {
+        crate::domain::output::OutputKind::Markdown => "text/markdown; charset=utf-8",
+        crate::domain::output::OutputKind::Json => "application/json",
+        crate::domain::output::OutputKind::Text => "application/octet-stream",
+    };
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(
+        tokio::fs::File::from_std(file),
+    ));
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&content_disposition(&name)) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+/// `attachment; filename="<ascii>"; filename*=UTF-8''<percent-encoded>` (RFC 6266).
+fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .filter(|c| *c != '"' && *c != '\\')
+        .collect();
+    format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        crate::domain::format::encode_query_value(name)
+    )
 }

@@ -96,6 +96,8 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
         elapsed_ms = started.elapsed().as_millis() as u64,
         "initial scan done"
     );
+    // The syntax highlighter loads its definitions once, outside any render deadline.
+    tokio::task::spawn_blocking(crate::render::warm_up);
     let watcher = crate::live::start(state.store.clone(), watch_mode, state.shutdown.subscribe());
     let simulator = demo_dir.is_some().then(|| {
         tokio::spawn(crate::demo::simulate(

@@ -15,7 +15,7 @@
 //! folder literally called `%2e%2e` inside the session folder.
 
 use super::SessionStore;
-use crate::domain::output::{human_bytes, OutputKind, OutputPreview, MISSING_OUTPUT};
+use crate::domain::output::{human_bytes, OutputKind, OutputPreview, OutputStamp, MISSING_OUTPUT};
 use crate::domain::HubError;
 use crate::render;
 use cap_std::ambient_authority;
@@ -465,7 +465,9 @@ impl SessionStore {
                 render::escape_html(MISSING_OUTPUT)
             ),
             notes: Vec::new(),
+            stamp: None,
         };
+        preview.stamp = stamp_of(&chosen.folder, &chosen.path, allow_roots)?;
         let Some(output) = read_output(&chosen.folder, &chosen.path, allow_roots, max_bytes)?
         else {
             return Ok(preview);
@@ -490,6 +492,19 @@ impl SessionStore {
         preview.content = content;
         preview.html = rendered.html;
         Ok(preview)
+    }
+
+    /// Size and modification time of an agent's output file (`None` while it does not exist):
+    /// how an open viewer tells, without reading it, that the file changed.
+    pub fn agent_output_stamp(
+        &self,
+        id: &str,
+        agent_id: &str,
+        path: Option<&str>,
+        allow_roots: &[PathBuf],
+    ) -> Result<Option<OutputStamp>, HubError> {
+        let chosen = self.chosen_output(id, agent_id, path)?;
+        stamp_of(&chosen.folder, &chosen.path, allow_roots)
     }
 
     /// The whole output file for a download: the open file, its size and a file name.
@@ -557,6 +572,23 @@ impl SessionStore {
             outputs,
         })
     }
+}
+
+/// Through the same safe open as a read, so a stamp never describes a file outside the roots.
+fn stamp_of(
+    folder: &Path,
+    raw: &str,
+    allow_roots: &[PathBuf],
+) -> Result<Option<OutputStamp>, HubError> {
+    let Some((file, size)) = open_output(folder, raw, allow_roots)? else {
+        return Ok(None);
+    };
+    let modified_ms = file
+        .metadata()
+        .and_then(|meta| meta.modified())
+        .map(super::read::unix_ms)
+        .unwrap_or(0);
+    Ok(Some(OutputStamp { size, modified_ms }))
 }
 
 #[cfg(test)]

@@ -6,5 +6,6 @@ mod api;
 mod create;
 mod live;
 mod output;
+mod output_api;
 mod shell;
 mod store;

@@ -13,15 +13,20 @@ pub fn fixtures() -> &'static Path {
     ))
 }
 
-/// Copies the fixture sessions into `dir`.
+/// Copies the fixture sessions (with their output files) into `dir`.
 pub fn copy_fixtures(dir: &Path) {
-    for session in fs::read_dir(fixtures()).unwrap() {
-        let session = session.unwrap();
-        let target = dir.join(session.file_name());
-        fs::create_dir_all(&target).unwrap();
-        for file in fs::read_dir(session.path()).unwrap() {
-            let file = file.unwrap();
-            fs::copy(file.path(), target.join(file.file_name())).unwrap();
+    copy_tree(fixtures(), dir);
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
         }
     }
 }

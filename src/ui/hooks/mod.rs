@@ -1,6 +1,7 @@
 //! Browser-side behaviour in the leptos-use shape: `use_x` returns handles; on the server each
 //! hook is a no-op that returns the initial values.
 
+pub mod focus_trap;
 mod use_clock;
 mod use_live_events;
 mod use_refresh;

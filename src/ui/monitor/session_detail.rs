@@ -1,5 +1,6 @@
 //! One session: counts, orchestrator, agents, waves, instructions.
 
+use super::output_viewer::{OutputViewer, ViewOutputButton};
 use super::{use_monitor, RefreshButton, RefreshError, LIST_HREF};
 use crate::domain::format::{duration_words, relative_time};
 use crate::domain::{AgentStatus, AgentView, HubError, SessionDetail};
@@ -8,6 +9,7 @@ use crate::ui::components::{AgentStatusBadge, LocalTime, SessionStatusBadge};
 use crate::ui::hooks::use_clock;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SessionDetailView(id: String) -> impl IntoView {
@@ -136,15 +138,27 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
         tick
     });
 
+    let query = use_query_map();
+    let viewer = Memo::new(move |_| {
+        let query = query.read();
+        query
+            .get("output")
+            .filter(|agent| !agent.is_empty())
+            .map(|agent| (agent, query.get("path")))
+    });
+    let session = id.clone();
     view! {
-        <DetailHeader detail now refreshed_at id />
+        <DetailHeader detail now refreshed_at id=id.clone() />
         <Show when=move || error.get().is_some()>
             <RefreshError error=error.get().unwrap_or_default() shown_since=refreshed_at />
         </Show>
         <DetailNotices detail />
         <ProgressSection detail />
         <OrchestratorSection detail />
-        <AgentsSection detail now settings />
+        <AgentsSection detail now settings session=session.clone() />
+        {move || viewer.get().map(|(agent, path)| {
+            view! { <OutputViewer session=session.clone() agent path /> }
+        })}
         <section aria-labelledby="waves-heading" class="detail-section">
             <h3 id="waves-heading">"Execution waves"</h3>
             {move || view! { <Waves agents=detail.with(|d| d.agents.clone()) /> }}
@@ -262,6 +276,7 @@ fn AgentsSection(
     detail: RwSignal<SessionDetail>,
     now: RwSignal<i64>,
     settings: MonitorSettings,
+    session: String,
 ) -> impl IntoView {
     view! {
         <section aria-labelledby="agents-heading" class="detail-section">
@@ -285,7 +300,7 @@ fn AgentsSection(
                             key=|agent| (agent.agent_id.clone(), agent.status.clone(), agent.updated_ms, agent.blocked_by.clone())
                             let:agent
                         >
-                            <AgentRow agent now settings />
+                            <AgentRow agent now settings session=session.clone() />
                         </For>
                     </tbody>
                 </table>
@@ -332,7 +347,12 @@ fn InstructionsSection(detail: RwSignal<SessionDetail>) -> impl IntoView {
 }
 
 #[component]
-fn AgentRow(agent: AgentView, now: RwSignal<i64>, settings: MonitorSettings) -> impl IntoView {
+fn AgentRow(
+    agent: AgentView,
+    now: RwSignal<i64>,
+    settings: MonitorSettings,
+    session: String,
+) -> impl IntoView {
     let updated_ms = agent.updated_ms;
     let in_progress = agent.status == AgentStatus::InProgress;
     let stale_for = move || {
@@ -364,6 +384,7 @@ fn AgentRow(agent: AgentView, now: RwSignal<i64>, settings: MonitorSettings) -> 
                         <ul class="outputs">
                             {agent.outputs.iter().map(|path| view! { <li><code>{path.clone()}</code></li> }).collect_view()}
                         </ul>
+                        <ViewOutputButton session agent=agent.agent_id.clone() />
                     }.into_any()
                 }}
             </td>

@@ -1,0 +1,45 @@
+use crate::domain::output::{OutputPreview, OutputStamp};
+use crate::domain::HubError;
+use leptos::prelude::*;
+
+/// One output file of one agent, rendered for the viewer. The inner result is the hub's
+/// answer about the file (a refused path is an answer, not a failed request, so it does not
+/// travel as an HTTP error); the outer one is the request itself.
+#[server(prefix = "/rpc")]
+pub async fn read_output(
+    feature: String,
+    agent: String,
+    path: Option<String>,
+) -> Result<Result<OutputPreview, HubError>, HubError> {
+    let state = super::app_state()?;
+    super::blocking(move || {
+        Ok(state.store.agent_output(
+            &feature,
+            &agent,
+            path.as_deref(),
+            &state.config.allow_output_roots,
+            state.config.max_preview_bytes,
+        ))
+    })
+    .await
+}
+
+/// Size and modification time of the file: an open viewer asks this every few seconds and
+/// fetches the preview again only when it changed.
+#[server(prefix = "/rpc")]
+pub async fn probe_output(
+    feature: String,
+    agent: String,
+    path: Option<String>,
+) -> Result<Option<OutputStamp>, HubError> {
+    let state = super::app_state()?;
+    super::blocking(move || {
+        state.store.agent_output_stamp(
+            &feature,
+            &agent,
+            path.as_deref(),
+            &state.config.allow_output_roots,
+        )
+    })
+    .await
+}

@@ -1,0 +1,217 @@
+//! The output viewer: one agent's output file in a modal dialog, rendered on the server
+//! (Markdown, JSON, text; sanitised HTML injected as is). Its state is in the URL
+//! (`&output=<agent>[&path=<file>]`), so it deep-links and renders without JavaScript.
+
+use super::{session_href, use_monitor};
+use crate::domain::format::encode_query_value;
+use crate::domain::output::{human_bytes, OutputPreview};
+use crate::server_fns::output::read_output;
+use crate::ui::components::Modal;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+/// Id of the "View Output" button of `agent`, to give focus back to it on close.
+pub fn opener_id(agent: &str) -> String {
+    format!("view-output-{}", encode_query_value(agent))
+}
+
+/// The detail URL with the viewer open on `agent` (and `path`).
+pub fn viewer_href(session: &str, agent: &str, path: Option<&str>) -> String {
+    let mut href = format!(
+        "{}&output={}",
+        session_href(session),
+        encode_query_value(agent)
+    );
+    if let Some(path) = path {
+        href.push_str(&format!("&path={}", encode_query_value(path)));
+    }
+    href
+}
+
+/// "View Output": a GET form, so that it opens the viewer without JavaScript too.
+#[component]
+pub fn ViewOutputButton(session: String, agent: String) -> impl IntoView {
+    let navigate = use_navigate();
+    let href = viewer_href(&session, &agent, None);
+    view! {
+        <form
+            method="get"
+            action="/sessions"
+            class="inline-form"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                navigate(&href, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+            }
+        >
+            <input type="hidden" name="tab" value="monitor" />
+            <input type="hidden" name="session" value=session.clone() />
+            <input type="hidden" name="output" value=agent.clone() />
+            <button type="submit" id=opener_id(&agent) class="button-small">"View Output"</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn OutputViewer(session: String, agent: String, path: Option<String>) -> impl IntoView {
+    let monitor = use_monitor();
+    let navigate = use_navigate();
+    let key = (session.clone(), agent.clone(), path.clone());
+    let preview = Resource::new(
+        move || key.clone(),
+        |(session, agent, path)| read_output(session, agent, path),
+    );
+    // Agents rewrite their output while it is open: fetch again on every monitor refresh, and
+    // when the file's size or time changes (output files are not watched).
+    Effect::new(move |previous: Option<u64>| {
+        let tick = monitor.refresh.tick.get();
+        if previous.is_some() {
+            preview.refetch();
+        }
+        tick
+    });
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::server_fns::output::probe_output;
+        let (session, agent, path) = (session.clone(), agent.clone(), path.clone());
+        leptos::task::spawn_local(async move {
+            loop {
+                gloo_timers::future::TimeoutFuture::new(3_000).await;
+                let Some(shown) = preview.try_get_untracked() else {
+                    break;
+                };
+                let Some(Ok(Ok(shown))) = shown else { continue };
+                if let Ok(stamp) = probe_output(session.clone(), agent.clone(), path.clone()).await
+                {
+                    if stamp != shown.stamp {
+                        preview.refetch();
+                    }
+                }
+            }
+        });
+    }
+
+    let close_href = session_href(&session);
+    let close = {
+        let agent = agent.clone();
+        let close_href = close_href.clone();
+        Callback::new(move |()| {
+            navigate(
+                &close_href,
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+            return_focus(&agent);
+        })
+    };
+    let heading = format!("Output: {agent}");
+
+    view! {
+        <Modal labelled_by="output-title" on_close=close class="output-dialog">
+            <header class="output-dialog__head">
+                <h2 id="output-title">{heading}</h2>
+                <form
+                    method="get"
+                    action="/sessions"
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        close.run(());
+                    }
+                >
+                    <input type="hidden" name="tab" value="monitor" />
+                    <input type="hidden" name="session" value=session.clone() />
+                    <button type="submit" data-autofocus>"Close"</button>
+                </form>
+            </header>
+            <Transition fallback=|| view! { <p class="loading">"Loading the output…"</p> }>
+                {move || Suspend::new(async move {
+                    match preview.await.and_then(|answer| answer) {
+                        Ok(preview) => view! { <OutputBody preview /> }.into_any(),
+                        Err(error) => view! {
+                            <p class="notice notice--warn" role="alert">{error.to_string()}</p>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Modal>
+    }
+}
+
+/// After the viewer closes, focus goes back to the button that opened it (found again by id:
+/// a live refresh may have re-rendered the row meanwhile).
+fn return_focus(agent: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let id = opener_id(agent);
+        leptos::task::spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            if let Some(opener) = document().get_element_by_id(&id) {
+                use leptos::wasm_bindgen::JsCast;
+                if let Ok(opener) = opener.dyn_into::<leptos::web_sys::HtmlElement>() {
+                    let _ = opener.focus();
+                }
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = agent;
+}
+
+#[component]
+fn OutputBody(preview: OutputPreview) -> impl IntoView {
+    let navigate = use_navigate();
+    let picker = (preview.outputs.len() > 1).then(|| {
+        let (session, agent, current) = (preview.feature.clone(), preview.agent.clone(), preview.path.clone());
+        view! {
+            <label class="field field--inline">
+                <span>"Output file"</span>
+                <select on:change:target=move |ev| {
+                    let href = viewer_href(&session, &agent, Some(&ev.target().value()));
+                    navigate(&href, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+                }>
+                    {preview.outputs.iter().map(|path| {
+                        let selected = *path == current;
+                        view! { <option value=path.clone() selected=selected>{path.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+        }
+    });
+    let meta = if preview.exists {
+        format!(
+            "{} · {} · {}",
+            preview.path,
+            preview.kind.label(),
+            human_bytes(preview.size)
+        )
+    } else {
+        format!("{} · {}", preview.path, preview.kind.label())
+    };
+    let download = preview.exists.then(|| {
+        view! {
+            <form method="get" action="/api/sessions/output/download" class="inline-form">
+                <input type="hidden" name="feature" value=preview.feature.clone() />
+                <input type="hidden" name="agent" value=preview.agent.clone() />
+                <input type="hidden" name="path" value=preview.path.clone() />
+                <button type="submit">"Download"</button>
+            </form>
+        }
+    });
+    view! {
+        <div class="output-dialog__bar">
+            <p class="output-dialog__meta"><code>{meta}</code></p>
+            {picker}
+            {download}
+        </div>
+        {(!preview.notes.is_empty()).then(|| view! {
+            <ul class="output-dialog__notes">
+                {preview.notes.iter().map(|note| view! { <li>{note.clone()}</li> }).collect_view()}
+            </ul>
+        })}
+        <div class="output-dialog__body" inner_html=preview.html></div>
+    }
+    .into_any()
+}
