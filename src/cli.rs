@@ -102,6 +102,10 @@ pub struct ServeArgs {
     /// cut with a note (the download is always whole).
     #[arg(long, env = "HUB_MAX_PREVIEW_BYTES", default_value_t = crate::domain::output::DEFAULT_MAX_PREVIEW_BYTES)]
     pub max_preview_bytes: u64,
+    /// Require this token on every request (`Authorization: Bearer <token>`; the UI asks for it
+    /// once and keeps it in a cookie). Needed to listen on anything but loopback.
+    #[arg(long, env = "HUB_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
     /// Serve a throw-away sessions folder with sample sessions and simulated agents that
     /// progress over time (ignores --sessions-dir; the folder is deleted on exit).
     #[arg(long)]
@@ -135,6 +139,7 @@ fn config(dirs: DirArgs, serve: ServeArgs) -> Config {
         watch: serve.watch.into(),
         demo: serve.demo,
         max_preview_bytes: serve.max_preview_bytes.max(1),
+        token: serve.token.filter(|token| !token.is_empty()),
     }
 }
 

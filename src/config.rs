@@ -28,6 +28,8 @@ pub struct Config {
     pub demo: bool,
     /// Output previews are cut at this many bytes (downloads are whole).
     pub max_preview_bytes: u64,
+    /// Every request must carry this token (required to listen beyond loopback).
+    pub token: Option<String>,
 }
 
 impl Config {
@@ -45,6 +47,7 @@ impl Config {
             watch: crate::live::WatchMode::Native,
             demo: false,
             max_preview_bytes: crate::domain::output::DEFAULT_MAX_PREVIEW_BYTES,
+            token: None,
         }
     }
 }

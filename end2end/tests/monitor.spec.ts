@@ -121,6 +121,8 @@ test("an empty sessions directory explains where sessions come from", async ({ h
     await page.getByRole("link", { name: "Create a session" }).click();
     await hub.expectSelected("Create Session");
   } finally {
+    // Leave the page first: its live channel would log the stopped server as an error.
+    await page.goto("about:blank");
     await empty.stop();
   }
 });

@@ -2,6 +2,7 @@
 
 mod api;
 mod error;
+mod security;
 mod sse;
 mod state;
 
@@ -31,9 +32,14 @@ pub fn build_router(state: AppState) -> Router {
     Router::new()
         .route("/", get(|| async { Redirect::temporary("/sessions") }))
         .route("/healthz", get(healthz))
+        .route("/login", get(security::login_page).post(security::login))
         .nest("/api", api::router())
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::guard,
+        ))
         .with_state(state)
 }
 
@@ -65,6 +71,7 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
     } else {
         None
     };
+    security::check_exposure(config.addr, config.token.as_deref())?;
     std::fs::create_dir_all(&config.sessions_dir).map_err(|err| {
         format!(
             "cannot create the sessions directory {}: {err}",

@@ -7,5 +7,6 @@ mod create;
 mod live;
 mod output;
 mod output_api;
+mod security;
 mod shell;
 mod store;

@@ -14,13 +14,17 @@ pub struct TestHub {
 
 impl TestHub {
     pub fn new() -> Self {
+        Self::with_config(|_| {})
+    }
+
+    /// A hub whose configuration `adjust` changed first.
+    pub fn with_config(adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let sessions = dir.path().join("sessions");
         std::fs::create_dir_all(&sessions).unwrap();
-        let state = AppState::new(
-            leptos_options().unwrap(),
-            Config::for_sessions_dir(sessions),
-        );
+        let mut config = Config::for_sessions_dir(sessions);
+        adjust(&mut config);
+        let state = AppState::new(leptos_options().unwrap(), config);
         Self {
             dir,
             router: build_router(state.clone()),
@@ -39,6 +43,10 @@ impl TestHub {
 
     pub async fn get(&self, uri: &str) -> Response<Body> {
         let request = Request::builder().uri(uri).body(Body::empty()).unwrap();
+        self.send(request).await
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Response<Body> {
         self.router.clone().oneshot(request).await.unwrap()
     }
 
