@@ -91,3 +91,33 @@ test("when the hub is unreachable the data stays and Retry recovers", async ({ h
   await expect(alert).toHaveCount(0, { timeout: 3_000 });
   await expect(hub.sessionLink("Written by hand")).toBeVisible();
 });
+
+test("with permission, an agent that completes raises a browser notification", async ({ hub, page }) => {
+  // A stand-in for the browser's Notification API that records what the hub shows.
+  await page.addInitScript(() => {
+    const shown: { title: string; body?: string }[] = [];
+    (window as any).__notifications = shown;
+    class RecordingNotification {
+      static permission = "default";
+      static requestPermission() {
+        RecordingNotification.permission = "granted";
+        return Promise.resolve("granted");
+      }
+      constructor(title: string, options?: { body?: string }) {
+        shown.push({ title, body: options?.body });
+      }
+    }
+    (window as any).Notification = RecordingNotification;
+  });
+  writeSession(server.sessionsDir, "hand-written", roster("in_progress"));
+  await expect.poll(async () => (await fetch(`${server.url}/api/sessions?id=hand-written`)).status).toBe(200);
+  await hub.goto("/sessions?tab=monitor&session=hand-written");
+  await hub.waitForHydration();
+  await page.getByRole("button", { name: "Enable notifications" }).click();
+  await expect(page.getByText("Notifications on")).toBeVisible();
+
+  writeSession(server.sessionsDir, "hand-written", roster("complete"));
+  await expect
+    .poll(() => page.evaluate(() => (window as any).__notifications.map((n: { title: string }) => n.title)))
+    .toEqual(["Agent complete", "Session complete"]);
+});

@@ -4,8 +4,10 @@
 pub mod focus_trap;
 mod use_clock;
 mod use_live_events;
+mod use_notifications;
 mod use_refresh;
 
 pub use use_clock::use_clock;
 pub use use_live_events::{use_live_events, Channel, UseLiveEventsReturn};
+pub use use_notifications::{use_notifications, Permission, UseNotificationsReturn};
 pub use use_refresh::{use_refresh, UseRefreshReturn};

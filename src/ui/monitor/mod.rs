@@ -11,7 +11,8 @@ mod session_list;
 
 use crate::server_fns::sessions::ChangeDetection;
 use crate::ui::hooks::{
-    use_live_events, use_refresh, Channel, UseLiveEventsReturn, UseRefreshReturn,
+    use_live_events, use_notifications, use_refresh, Channel, Permission, UseLiveEventsReturn,
+    UseNotificationsReturn, UseRefreshReturn,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -30,9 +31,45 @@ pub struct MonitorContext {
     /// The last fetch failed (the hub is unreachable).
     pub fetch_failed: RwSignal<bool>,
     pub detection: RwSignal<Option<ChangeDetection>>,
+    pub notifications: UseNotificationsReturn,
+}
+
+/// A change seen on refresh: read out by screen readers, and worth a browser notification when
+/// an agent or a session finishes or gets stuck.
+pub struct Seen {
+    pub said: String,
+    pub notification: Option<(String, String)>,
+}
+
+impl Seen {
+    pub fn quiet(said: String) -> Self {
+        Self {
+            said,
+            notification: None,
+        }
+    }
+
+    pub fn notable(said: String, title: &str) -> Self {
+        Self {
+            notification: Some((title.to_owned(), said.clone())),
+            said,
+        }
+    }
 }
 
 impl MonitorContext {
+    /// Announces what changed (one `aria-live` message) and notifies what matters.
+    pub fn announce(self, seen: Vec<Seen>) {
+        if seen.is_empty() {
+            return;
+        }
+        let said: Vec<&str> = seen.iter().map(|s| s.said.as_str()).collect();
+        self.announcement.set(said.join(". "));
+        for notification in seen.into_iter().filter_map(|s| s.notification) {
+            self.notifications.notify.run(notification);
+        }
+    }
+
     /// Fetch again when the server announces a generation other than the one on screen.
     pub fn follow_generation(self, shown: Signal<u64>) {
         Effect::new(move |_| {
@@ -71,6 +108,7 @@ pub fn MonitorTab() -> impl IntoView {
         announcement: RwSignal::new(String::new()),
         fetch_failed: RwSignal::new(false),
         detection: RwSignal::new(None),
+        notifications: use_notifications(),
     };
     provide_context(context);
     let hydrated = crate::ui::app::use_hydrated();
@@ -175,6 +213,15 @@ fn ConnectionIndicator() -> impl IntoView {
                 <strong>{move || state().2}</strong>
                 {move || { let detail = state().3; (!detail.is_empty()).then(|| format!(": {detail}")) }}
             </p>
+            {move || match monitor.notifications.permission.get() {
+                Permission::Ask => Some(view! {
+                    <button type="button" class="button-small" on:click=move |_| monitor.notifications.request.run(())>
+                        "Enable notifications"
+                    </button>
+                }.into_any()),
+                Permission::Granted => Some(view! { <p class="muted">"Notifications on"</p> }.into_any()),
+                Permission::Denied | Permission::Unsupported => None,
+            }}
             {move || monitor.detection.get().filter(|d| d.degraded).map(|d| view! {
                 <p class="connection__degraded"><span aria-hidden="true">"⚠ "</span>"Change detection degraded: " {d.detail}</p>
             })}

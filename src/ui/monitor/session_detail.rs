@@ -1,7 +1,7 @@
 //! One session: counts, orchestrator, agents, waves, instructions.
 
 use super::output_viewer::{OutputViewer, ViewOutputButton};
-use super::{use_monitor, RefreshButton, RefreshError, LIST_HREF};
+use super::{use_monitor, RefreshButton, RefreshError, Seen, LIST_HREF};
 use crate::domain::format::{duration_words, relative_time};
 use crate::domain::{AgentStatus, AgentView, HubError, SessionDetail};
 use crate::server_fns::sessions::{get_session, DetailAnswer, MonitorSettings};
@@ -59,8 +59,9 @@ fn DetailError(
     }
 }
 
-/// What changed between two reads of the session, in words, for the live region.
-fn describe_changes(before: &SessionDetail, after: &SessionDetail) -> String {
+/// What changed between two reads of the session, for the live region and notifications.
+fn describe_changes(before: &SessionDetail, after: &SessionDetail) -> Vec<Seen> {
+    let name = &after.summary.feature_name;
     let mut changes = Vec::new();
     for agent in &after.agents {
         let old = before
@@ -68,20 +69,34 @@ fn describe_changes(before: &SessionDetail, after: &SessionDetail) -> String {
             .iter()
             .find(|old| old.agent_id == agent.agent_id);
         if old.is_none_or(|old| old.status != agent.status) {
-            changes.push(format!(
+            let said = format!(
                 "{} is now {}",
                 agent.agent_id,
                 agent.status.label().to_lowercase()
-            ));
+            );
+            changes.push(match agent.status {
+                AgentStatus::Complete => {
+                    Seen::notable(format!("{said} ({name})"), "Agent complete")
+                }
+                AgentStatus::Blocked => Seen::notable(format!("{said} ({name})"), "Agent blocked"),
+                _ => Seen::quiet(said),
+            });
         }
     }
     if before.summary.status != after.summary.status {
-        changes.push(format!(
+        let said = format!(
             "Session is now {}",
             after.summary.status.label().to_lowercase()
-        ));
+        );
+        changes.push(
+            if after.summary.status == crate::domain::SessionStatus::Complete {
+                Seen::notable(format!("{name} is complete"), "Session complete")
+            } else {
+                Seen::quiet(said)
+            },
+        );
     }
-    changes.join(". ")
+    changes
 }
 
 #[component]
@@ -115,11 +130,10 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
                 }
                 match result {
                     Ok(answer) => {
-                        let message = detail
-                            .with_untracked(|before| describe_changes(before, &answer.session));
-                        if !message.is_empty() {
-                            monitor.announcement.set(message);
-                        }
+                        monitor
+                            .announce(detail.with_untracked(|before| {
+                                describe_changes(before, &answer.session)
+                            }));
                         detail.set(answer.session);
                         generation.set(answer.generation);
                         monitor.detection.set(Some(answer.detection));

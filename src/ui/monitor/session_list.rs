@@ -1,6 +1,6 @@
 //! The list of sessions: search, status filter, invalid entries, empty state.
 
-use super::{session_href, use_monitor, RefreshButton, RefreshError};
+use super::{session_href, use_monitor, RefreshButton, RefreshError, Seen};
 use crate::domain::filter::{filter_invalid, filter_sessions, StatusFilter};
 use crate::domain::format::relative_time;
 use crate::domain::{InvalidSession, SessionList, SessionSummary};
@@ -37,26 +37,35 @@ pub fn SessionListView() -> impl IntoView {
     }
 }
 
-/// What changed between two lists, in words, for the live region.
-fn describe_changes(before: &SessionList, after: &SessionList) -> String {
+/// What changed between two lists, for the live region and notifications.
+fn describe_changes(before: &SessionList, after: &SessionList) -> Vec<Seen> {
     let mut changes = Vec::new();
     for session in &after.sessions {
         match before.sessions.iter().find(|old| old.id == session.id) {
-            None => changes.push(format!("New session {}", session.feature_name)),
-            Some(old) if old.status != session.status => changes.push(format!(
-                "{} is now {}",
-                session.feature_name,
-                session.status.label().to_lowercase()
-            )),
+            None => changes.push(Seen::quiet(format!("New session {}", session.feature_name))),
+            Some(old) if old.status != session.status => {
+                let said = format!(
+                    "{} is now {}",
+                    session.feature_name,
+                    session.status.label().to_lowercase()
+                );
+                changes.push(
+                    if session.status == crate::domain::SessionStatus::Complete {
+                        Seen::notable(said, "Session complete")
+                    } else {
+                        Seen::quiet(said)
+                    },
+                );
+            }
             Some(_) => {}
         }
     }
     for bad in &after.invalid {
         if !before.invalid.iter().any(|old| old.id == bad.id) {
-            changes.push(format!("Session {} cannot be read", bad.id));
+            changes.push(Seen::quiet(format!("Session {} cannot be read", bad.id)));
         }
     }
-    changes.join(". ")
+    changes
 }
 
 #[component]
@@ -87,11 +96,9 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
                 }
                 match result {
                     Ok(answer) => {
-                        let message =
-                            list.with_untracked(|before| describe_changes(before, &answer.list));
-                        if !message.is_empty() {
-                            monitor.announcement.set(message);
-                        }
+                        monitor.announce(
+                            list.with_untracked(|before| describe_changes(before, &answer.list)),
+                        );
                         list.set(answer.list);
                         monitor.detection.set(Some(answer.detection));
                         refreshed_at.set(answer.now_ms);
