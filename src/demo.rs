@@ -148,9 +148,17 @@ fn advance_one(store: &SessionStore, pick: u64) -> Option<String> {
         let Ok(file) = store.communication(&session.id) else {
             continue;
         };
+        let complete = |id: &String| {
+            file.agents
+                .iter()
+                .any(|a| &a.agent_id == id && a.status().as_str() == "complete")
+        };
         for agent in &file.agents {
+            // Like real agents, a simulated one starts once everything it waits for is done.
+            let ready = agent.dependencies().iter().all(complete);
             let next = match agent.status().as_str() {
-                "pending" | "not_started" => "in_progress",
+                "pending" | "not_started" if ready => "in_progress",
+                "pending" | "not_started" => continue,
                 "in_progress" => "complete",
                 "blocked" => "in_progress",
                 _ => continue,

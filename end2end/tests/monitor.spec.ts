@@ -91,7 +91,12 @@ test("a session opens into its detail", async ({ hub, page }) => {
   const progress = page.getByRole("region", { name: "Progress" });
   await expect(progress).toContainText("Complete1");
   await expect(page.getByRole("region", { name: "Instructions" })).toContainText("Split the session middleware");
-  await expect(page.getByRole("region", { name: "Execution waves" })).toContainText("Wave 3");
+  const waves = page.getByRole("region", { name: "Execution waves" });
+  await expect(waves).toContainText("Wave 3");
+  await expect(waves.getByRole("listitem").filter({ hasText: /^agent-3/ })).toContainText("blocked by agent-2");
+  // The diagram (decorative; the list says the same): three agents, three dependency arrows.
+  await expect(waves.locator("svg rect")).toHaveCount(3);
+  await expect(waves.locator("svg path[marker-end]")).toHaveCount(3);
 });
 
 test("a deep link renders the detail, with the orchestrator", async ({ hub, page }) => {

@@ -8,6 +8,7 @@ pub mod filter;
 pub mod format;
 pub mod ids;
 pub mod instructions;
+pub mod layout;
 pub mod output;
 pub mod session;
 pub mod status;

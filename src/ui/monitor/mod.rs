@@ -8,6 +8,7 @@
 mod output_viewer;
 mod session_detail;
 mod session_list;
+mod waves;
 
 use crate::server_fns::sessions::ChangeDetection;
 use crate::ui::hooks::{

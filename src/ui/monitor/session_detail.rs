@@ -1,6 +1,7 @@
 //! One session: counts, orchestrator, agents, waves, instructions.
 
 use super::output_viewer::{OutputViewer, ViewOutputButton};
+use super::waves::Waves;
 use super::{use_monitor, RefreshButton, RefreshError, Seen, LIST_HREF};
 use crate::domain::format::{duration_words, relative_time};
 use crate::domain::{AgentStatus, AgentView, HubError, SessionDetail};
@@ -405,41 +406,4 @@ fn AgentRow(
             <td>{move || relative_time(now.get(), updated_ms)}</td>
         </tr>
     }
-}
-
-/// Agents laid out by execution wave, with who each waiting agent waits for.
-#[component]
-fn Waves(agents: Vec<AgentView>) -> impl IntoView {
-    let mut waves: Vec<(Option<u32>, Vec<AgentView>)> = Vec::new();
-    for agent in agents {
-        match waves.iter_mut().find(|(wave, _)| *wave == agent.wave) {
-            Some((_, members)) => members.push(agent),
-            None => waves.push((agent.wave, vec![agent])),
-        }
-    }
-    waves.sort_by_key(|(wave, _)| wave.unwrap_or(u32::MAX));
-    if waves.is_empty() {
-        return view! { <p class="muted">"No agents, no waves."</p> }.into_any();
-    }
-    view! {
-        <ol class="waves">
-            {waves.into_iter().map(|(wave, members)| view! {
-                <li class="wave">
-                    <h4>{wave.map(|w| format!("Wave {w}")).unwrap_or_else(|| "Unordered".into())}</h4>
-                    <ul>
-                        {members.into_iter().map(|agent| view! {
-                            <li class="wave__agent">
-                                <code>{agent.agent_id.clone()}</code>
-                                " "
-                                <AgentStatusBadge status=agent.status.clone() />
-                                {(!agent.blocked_by.is_empty()).then(|| view! {
-                                    <span class="blocked-by">"blocked by " {agent.blocked_by.join(", ")}</span>
-                                })}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                </li>
-            }).collect_view()}
-        </ol>
-    }.into_any()
 }
