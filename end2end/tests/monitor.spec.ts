@@ -131,3 +131,28 @@ test("an empty sessions directory explains where sessions come from", async ({ h
     await empty.stop();
   }
 });
+
+test("an agent in progress without an update past --stale-after is flagged stale", async ({ hub, page }) => {
+  const stale = await HubServer.start({ args: ["--stale-after", "10m"] });
+  try {
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+    writeSession(stale.sessionsDir, "slow", {
+      feature_name: "Slow agents",
+      agents: [
+        { agent_id: "sleepy", role: "Stuck", status: "in_progress", updated_at: minutesAgo(45) },
+        { agent_id: "busy", role: "Fresh", status: "in_progress", updated_at: minutesAgo(2) },
+        { agent_id: "done", role: "Old but finished", status: "complete", updated_at: minutesAgo(300) },
+      ],
+    });
+    await expect.poll(async () => (await fetch(`${stale.url}/api/sessions?id=slow`)).status).toBe(200);
+    hub.base = stale.url;
+    await hub.goto("/sessions?tab=monitor&session=slow");
+    await expect(page.getByRole("row", { name: /^sleepy/ })).toContainText("Stale");
+    await expect(page.getByRole("row", { name: /^sleepy/ })).toContainText("45 min ago");
+    await expect(page.getByRole("row", { name: /^busy/ })).not.toContainText("Stale");
+    await expect(page.getByRole("row", { name: /^done/ })).not.toContainText("Stale");
+  } finally {
+    await page.goto("about:blank");
+    await stale.stop();
+  }
+});

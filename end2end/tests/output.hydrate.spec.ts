@@ -132,3 +132,66 @@ test("no serious accessibility violations with the dialog open", async ({ hub })
   await expect(hub.outputDialog()).toBeVisible();
   expect(await hub.seriousA11yViolations()).toEqual([]);
 });
+
+// RELIABILITY T11 in the browser: each vector would set window.__xss or open a dialog if any
+// of it ran. (The Rust suite checks ~200 vectors in the rendered HTML; these run for real.)
+const XSS = [
+  "<script>window.__xss=1</script>",
+  "<img src=x onerror=\"window.__xss=1\">",
+  "<svg onload=\"window.__xss=1\"></svg>",
+  "<svg><script>window.__xss=1</script></svg>",
+  "<iframe src=\"javascript:parent.__xss=1\"></iframe>",
+  "<iframe srcdoc=\"<script>parent.__xss=1</script>\"></iframe>",
+  "<object data=\"javascript:window.__xss=1\"></object>",
+  "<embed src=\"javascript:window.__xss=1\">",
+  "<math><mtext><table><mglyph><style><img src=x onerror=\"window.__xss=1\">",
+  "<details open ontoggle=\"window.__xss=1\">",
+  "<body onload=\"window.__xss=1\">",
+  "<input autofocus onfocus=\"window.__xss=1\">",
+  "<video><source onerror=\"window.__xss=1\"></video>",
+  "<a href=\"javascript:window.__xss=1\">j1</a>",
+  "[j2](javascript:window.__xss=1)",
+  "[j3](JaVaScRiPt:window.__xss=1)",
+  "[j4](&#106;avascript:window.__xss=1)",
+  "[j5](data:text/html,<script>window.__xss=1</script>)",
+  "[j6](vbscript:msgbox(1))",
+  "![i1](javascript:window.__xss=1)",
+  "![i2](x \"onerror=window.__xss=1\")",
+  "<a href=\"#\" onclick=\"window.__xss=1\">c1</a>",
+  "<style>@import 'javascript:window.__xss=1';</style>",
+  "<meta http-equiv=\"refresh\" content=\"0;url=javascript:window.__xss=1\">",
+  "<form action=\"javascript:window.__xss=1\"><button>f1</button></form>",
+  "<base href=\"javascript:window.__xss=1//\">",
+  "<noscript><p title=\"</noscript><img src=x onerror=window.__xss=1>\">",
+  "<template><img src=x onerror=\"window.__xss=1\"></template>",
+  "`<img src=x onerror=window.__xss=1>`",
+  "```html\n<script>window.__xss=1</script>\n```",
+  "<scr<script>ipt>window.__xss=1</script>",
+  "<<script>script>window.__xss=1<</script>/script>",
+];
+
+test("hostile Markdown runs nothing in the browser", async ({ hub, page }) => {
+  // `![i2](x ...)` is a harmless relative image that does not exist.
+  hub.allowConsoleErrors(/404/);
+  writeSession(server.sessionsDir, "hostile", {
+    feature_name: "Hostile",
+    agents: [{ agent_id: "attacker", status: "complete", output_file: "out.md" }],
+  });
+  writeFileSync(path.join(server.sessionsDir, "hostile", "out.md"), XSS.join("\n\n") + "\n");
+  await expect.poll(async () => (await fetch(`${server.url}/api/sessions?id=hostile`)).status).toBe(200);
+  await hub.goto("/sessions?tab=monitor&session=hostile");
+  await hub.waitForHydration();
+  await hub.viewOutputButton("attacker").click();
+  const dialog = hub.outputDialog();
+  await expect(dialog).toContainText("j1");
+  // Click every link the output kept and give any script a moment.
+  for (const link of await dialog.locator(".output-dialog__body a").all()) {
+    await link.click({ modifiers: ["Control"] }).catch(() => {});
+  }
+  await page.waitForTimeout(500);
+  expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
+  expect(await page.evaluate(() => (window as any).__dialogs)).toBe(0);
+  const body = dialog.locator(".output-dialog__body");
+  await expect(body.locator("script, iframe, object, embed, svg, form, style, meta, base")).toHaveCount(0);
+  await expect(body.locator("[onerror], [onload], [onclick], [onfocus], [ontoggle]")).toHaveCount(0);
+});

@@ -363,13 +363,24 @@ async fn in_poll_mode_changes_appear_within_the_poll_interval() {
     .await;
 }
 
-/// RELIABILITY T1 through the CLI: separate processes, one lock, no lost update.
+/// RELIABILITY T1 through the CLI: separate processes, one lock, no lost update. The suite
+/// runs 8 x 15; `scripts/hub bench` runs the full 8 x 125 (the ignored test below).
 #[test]
 fn concurrent_cli_writers_lose_no_update() {
+    cli_writers(8, 15);
+}
+
+#[test]
+#[ignore = "the full RELIABILITY T1 count (1000 processes); run by scripts/hub bench"]
+fn concurrent_cli_writers_full_count() {
+    let started = Instant::now();
+    cli_writers(8, 125);
+    println!("T1: 8 processes x 125 updates through `hub status set`: version 1000, 0 lost, {:.1} s", started.elapsed().as_secs_f64());
+}
+
+fn cli_writers(processes: usize, updates: usize) {
     let dir = tempfile::tempdir().unwrap();
     write_session(dir.path(), "s", ROSTER);
-    let processes = 8;
-    let updates = 15;
     std::thread::scope(|scope| {
         for p in 0..processes {
             let dir = dir.path();
