@@ -13,6 +13,7 @@ pub mod session;
 pub mod status;
 pub mod stub;
 pub mod waves;
+pub mod wizard;
 
 pub use error::HubError;
 pub use session::{
