@@ -10,6 +10,16 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
+/// Answers a refusal with its fitting status (400 for invalid input, ...) rather than server
+/// functions' default 500: a wrong path typed into the wizard is not a server fault.
+#[cfg(feature = "ssr")]
+fn with_status<T>(result: Result<T, HubError>) -> Result<T, HubError> {
+    if let (Err(err), Some(response)) = (&result, use_context::<leptos_axum::ResponseOptions>()) {
+        response.set_status(crate::server::status_of(err));
+    }
+    result
+}
+
 /// The stub picker's list, and where it comes from (for the empty state).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StubList {
@@ -48,7 +58,7 @@ pub async fn discover_context(
     let root = state.config.project_root.clone();
     let result = discover_blocking(root.clone(), root, description, options).await;
     drop(guard);
-    result
+    with_status(result)
 }
 
 /// Files scanned so far by scan `scan_id`; `None` once it has finished (or before it starts).
@@ -67,19 +77,19 @@ pub async fn cancel_discovery(scan_id: String) -> Result<bool, HubError> {
 #[server(prefix = "/rpc")]
 pub async fn check_attachment_path(path: String) -> Result<ProjectFile, HubError> {
     let root = super::app_state()?.config.project_root.clone();
-    super::blocking(move || crate::generate::check_project_file(&root, &path)).await
+    with_status(super::blocking(move || crate::generate::check_project_file(&root, &path)).await)
 }
 
 /// The size of the context package `request` would generate (step 4's summary).
 #[server(prefix = "/rpc", input = Json)]
 pub async fn measure_package(request: CreateRequest) -> Result<PackageSize, HubError> {
     let root = super::app_state()?.config.project_root.clone();
-    super::blocking(move || crate::generate::package_size(&root, &request)).await
+    with_status(super::blocking(move || crate::generate::package_size(&root, &request)).await)
 }
 
 /// Validates `request` again and writes the session: all files or none.
 #[server(prefix = "/rpc", input = Json)]
 pub async fn generate_session(request: CreateRequest) -> Result<Generated, HubError> {
     let state = super::app_state()?;
-    crate::server::creation::create_session(&state, request).await
+    with_status(crate::server::creation::create_session(&state, request).await)
 }
