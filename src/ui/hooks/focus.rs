@@ -35,7 +35,7 @@ pub fn focus_first_invalid(errors: &FieldErrors) {
                     continue;
                 };
                 let control = match element.tag_name().as_str() {
-                    "FIELDSET" | "DIV" | "SECTION" | "UL" | "OL" => element
+                    "FIELDSET" | "DIV" | "SECTION" | "UL" | "OL" | "LI" => element
                         .query_selector(
                             "input:not([disabled]), select, textarea, button:not([disabled])",
                         )

@@ -25,8 +25,21 @@ pub fn use_clipboard() -> UseClipboardReturn {
     let copy = Callback::new(move |text: String| {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            let promise = window().navigator().clipboard().write_text(&text);
-            let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+            use wasm_bindgen::JsCast;
+            // `navigator.clipboard` is missing outside secure contexts (a hub served over
+            // plain HTTP on a LAN address): calling it would throw, so look first.
+            let clipboard = js_sys::Reflect::get(&window().navigator(), &"clipboard".into())
+                .ok()
+                .filter(|c| !c.is_undefined() && !c.is_null())
+                .map(|c| c.unchecked_into::<web_sys::Clipboard>());
+            let ok = match clipboard {
+                Some(clipboard) => {
+                    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text))
+                        .await
+                        .is_ok()
+                }
+                None => false,
+            };
             set_copied.try_set(ok);
             set_failed.try_set(!ok);
             if ok {
