@@ -8,6 +8,7 @@
 mod coderef;
 pub mod keywords;
 mod matcher;
+pub mod scans;
 pub mod score;
 
 use crate::domain::context::{file_type, ContextFile, DiscoveryResult, AUTO_SELECT_RELEVANCE};

@@ -44,6 +44,41 @@ pub struct DiscoveryResult {
     pub elapsed_ms: u64,
 }
 
+/// How big the context package of a request is: the project files it embeds (selected context
+/// files and path attachments, each once) plus pasted attachments. Shown before generating.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PackageSize {
+    /// Project files embedded.
+    pub files: usize,
+    /// Pasted attachments.
+    pub pasted: usize,
+    pub lines: u64,
+    pub bytes: u64,
+}
+
+impl PackageSize {
+    /// A rough token count (about four bytes a token for English and code): enough to tell
+    /// whether the package fits an agent's context window.
+    pub fn estimated_tokens(&self) -> u64 {
+        self.bytes.div_ceil(4)
+    }
+}
+
+/// One project file, as the wizard's attachment form checked it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectFile {
+    /// Normalised: relative to the project root, `/`-separated.
+    pub path: String,
+    pub size: u64,
+}
+
+/// Lines in `text` as an editor counts them (a last line without a newline counts).
+pub fn count_lines(text: &[u8]) -> u64 {
+    let newlines = text.iter().filter(|&&b| b == b'\n').count() as u64;
+    newlines + u64::from(text.last().is_some_and(|&b| b != b'\n'))
+}
+
 /// The type of a file from its name: `rust`, `markdown`, `typescript`, `javascript`, `json`,
 /// `toml`, `yaml`, `python`, `go`, `java`, `c`, `cpp`, `html`, `css`, `shell`, `sql`, `text`, or
 /// `other`.
@@ -131,6 +166,19 @@ mod tests {
             assert_eq!(file_type(path), kind, "{path}");
             assert_eq!(fence_language(path), fence, "{path}");
         }
+    }
+
+    #[test]
+    fn lines_and_tokens() {
+        assert_eq!(count_lines(b""), 0);
+        assert_eq!(count_lines(b"a"), 1);
+        assert_eq!(count_lines(b"a\n"), 1);
+        assert_eq!(count_lines(b"a\nb"), 2);
+        let size = PackageSize {
+            bytes: 10,
+            ..PackageSize::default()
+        };
+        assert_eq!(size.estimated_tokens(), 3);
     }
 
     #[test]

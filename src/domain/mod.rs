@@ -14,6 +14,7 @@ pub mod session;
 pub mod status;
 pub mod stub;
 pub mod waves;
+pub mod wizard;
 
 pub use error::HubError;
 pub use session::{

@@ -17,10 +17,12 @@ mod backbone;
 mod metadata;
 mod plan;
 mod prompts;
+mod size;
 mod sources;
 mod staging;
 
 pub use crate::domain::draft::Generated;
+pub use size::{check_project_file, package_size};
 pub use sources::MAX_SOURCE_BYTES;
 pub use staging::STAGING_PREFIX;
 

@@ -3,6 +3,8 @@
 
 use super::error::ApiError;
 use super::AppState;
+use crate::domain::context::DiscoveryResult;
+use crate::domain::draft::{validate, CreateRequest};
 use crate::domain::HubError;
 use crate::store::SessionStore;
 use axum::extract::rejection::JsonRejection;
@@ -22,6 +24,8 @@ pub fn router() -> Router<AppState> {
         .route("/sessions/output", get(output))
         .route("/sessions/output/download", get(download))
         .route("/sessions/{id}/agents/{agent}/status", post(set_status))
+        .route("/sessions/create", post(create_session))
+        .route("/sessions/context-discovery", get(context_discovery))
         .route("/events", get(super::sse::events))
         .fallback(|| async { ApiError(HubError::NotFound("no such API endpoint".into())) })
 }
@@ -205,4 +209,77 @@ fn content_disposition(name: &str) -> String {
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
         crate::domain::format::encode_query_value(name)
     )
+}
+
+/// `POST /api/sessions/create`: validates the whole request, then writes the session (all files
+/// or none). `201 { success, sessionId, sessionPath, files, oneLiners }`; invalid input is
+/// `400 { error, fields }` (`fields`: field id -> message, see `domain::draft`) and writes
+/// nothing.
+async fn create_session(
+    State(state): State<AppState>,
+    body: Result<Json<CreateRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(request) = body.map_err(|rejection| {
+        HubError::Invalid(format!(
+            "expected a JSON session request (stub, instructions, attachments, context_files, agents): {}",
+            rejection.body_text()
+        ))
+    })?;
+    let errors = validate(&request);
+    if !errors.is_empty() {
+        let message = format!(
+            "The session request is not valid. {}",
+            errors
+                .iter()
+                .map(|(field, message)| format!("{field}: {message}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let body = json!({ "error": message, "fields": errors });
+        return Ok((StatusCode::BAD_REQUEST, Json(body)).into_response());
+    }
+    let generated = super::creation::create_session(&state, request).await?;
+    let one_liners: Vec<_> = generated
+        .one_liners
+        .iter()
+        .map(|(agent, line)| json!({ "agentId": agent, "prompt": line }))
+        .collect();
+    let body = json!({
+        "success": true,
+        "sessionId": generated.session_id,
+        "sessionPath": generated.session_path,
+        "files": generated.files,
+        "oneLiners": one_liners,
+    });
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DiscoveryQuery {
+    stub_description: Option<String>,
+    project_path: Option<String>,
+}
+
+/// `GET /api/sessions/context-discovery?stubDescription=..&projectPath=..`: the project files
+/// relevant to a description. `projectPath` (optional) must be the project root or a folder
+/// inside it. A scan that runs out of time answers what it found, with `"partial": true`.
+async fn context_discovery(
+    State(state): State<AppState>,
+    Query(query): Query<DiscoveryQuery>,
+) -> Result<Json<DiscoveryResult>, ApiError> {
+    let description = query
+        .stub_description
+        .filter(|d| !d.trim().is_empty())
+        .ok_or_else(|| {
+            HubError::Invalid("stubDescription is required: the text to find context for.".into())
+        })?;
+    let folder = super::creation::resolve_project_path(
+        &state.config.project_root,
+        query.project_path.as_deref(),
+    )?;
+    let options = super::creation::discovery_options(&state.config);
+    let root = state.config.project_root.clone();
+    let result = super::creation::discover_blocking(root, folder, description, options).await?;
+    Ok(Json(result))
 }

@@ -1,6 +1,7 @@
 //! The HTTP server: one router for the pages, the server functions and the JSON API.
 
 mod api;
+pub mod creation;
 mod error;
 mod security;
 mod sse;
@@ -78,6 +79,11 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
             config.sessions_dir.display()
         )
     })?;
+    // A crash mid-create leaves a staging folder behind; nothing else can be writing yet.
+    match crate::generate::sweep_staging(&config.sessions_dir) {
+        Ok(removed) => tracing::info!(removed, "swept unfinished session folders (staging)"),
+        Err(err) => tracing::warn!(%err, "cannot sweep unfinished session folders"),
+    }
     let mut options = leptos_options()?;
     options.site_addr = config.addr;
     let listener = tokio::net::TcpListener::bind(config.addr)

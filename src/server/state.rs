@@ -18,6 +18,8 @@ pub struct AppState {
     pub shutdown: Arc<watch::Sender<bool>>,
     /// How changes on disk are noticed; set once the watcher runs.
     pub watch_health: Arc<RwLock<WatchHealth>>,
+    /// Context scans in flight (the wizard's progress and Cancel).
+    pub scans: Arc<crate::discovery::scans::Scans>,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
                 detail: "no watcher is running; changes show on refresh".into(),
                 worst_case_ms: 0,
             })),
+            scans: Arc::default(),
         }
     }
 }

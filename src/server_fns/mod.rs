@@ -1,6 +1,7 @@
 //! Server functions: the UI's calls into the server. Each is a thin shell over the store, in
 //! the same shape as the REST handlers.
 
+pub mod create;
 pub mod output;
 pub mod sessions;
 

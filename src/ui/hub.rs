@@ -1,6 +1,7 @@
 //! `/sessions`: the tabbed hub. The selected tab lives in the URL (`?tab=`), so it deep-links,
 //! survives reloads and moves with back/forward.
 
+use super::create::{provide_wizard, CreateTab};
 use super::hooks::use_live_events;
 use super::monitor::MonitorTab;
 use super::tabs::{TabList, TabPanel};
@@ -66,28 +67,18 @@ pub fn SessionsHub() -> impl IntoView {
     let selected = Memo::new(move |_| Tab::from_query(query.read().get("tab").as_deref()));
     // One push channel for the page, whichever tab is open.
     provide_context(use_live_events("/api/events"));
+    // The wizard's draft lives here, above the tabs, so switching tabs keeps it.
+    provide_wizard();
 
     view! {
         <Title text=move || format!("{} · Sessions Hub", selected.get().label()) />
         <TabList selected />
         <TabPanel tab=Tab::Create selected>
-            <CreatePlaceholder />
+            <CreateTab />
         </TabPanel>
         <TabPanel tab=Tab::Monitor selected>
             <MonitorTab />
         </TabPanel>
-    }
-}
-
-#[component]
-fn CreatePlaceholder() -> impl IntoView {
-    view! {
-        <h2>"Create a session"</h2>
-        <p class="panel-lead">
-            "A five-step wizard turns a stub into a session package: instructions, context, "
-            "a roster of agents and one line per agent to paste into its terminal."
-        </p>
-        <p class="notice">"The wizard is being built; this tab will host it."</p>
     }
 }
 

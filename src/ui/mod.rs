@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod components;
+pub mod create;
 pub mod hooks;
 pub mod hub;
 pub mod monitor;

@@ -375,7 +375,10 @@ fn concurrent_cli_writers_lose_no_update() {
 fn concurrent_cli_writers_full_count() {
     let started = Instant::now();
     cli_writers(8, 125);
-    println!("T1: 8 processes x 125 updates through `hub status set`: version 1000, 0 lost, {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "T1: 8 processes x 125 updates through `hub status set`: version 1000, 0 lost, {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 fn cli_writers(processes: usize, updates: usize) {

@@ -4,6 +4,7 @@ mod support;
 
 mod api;
 mod create;
+mod create_api;
 mod live;
 mod output;
 mod output_api;

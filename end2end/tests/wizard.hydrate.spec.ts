@@ -1,0 +1,289 @@
+import { test, expect } from "./fixtures/hub";
+import { HubServer, writeFiles } from "./fixtures/server";
+import { PROJECT, STRONG_MATCH, STUBS, completeStepOne, generateSession, openWizard, waitForDiscovery } from "./fixtures/wizard";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+
+// The Create tab's wizard, hydrated, on a server of its own with stubs and a small project.
+
+let server: HubServer;
+test.beforeAll(async () => {
+  server = await HubServer.start({ stubs: STUBS, projectFiles: PROJECT });
+});
+test.afterAll(async () => server.stop());
+test.beforeEach(async ({ hub }) => {
+  hub.base = server.url;
+});
+
+test("the happy path: from a stub to Monitor this session, accessible at every step", async ({ hub, page }) => {
+  await openWizard(hub);
+  expect(await hub.seriousA11yViolations(), "step 1").toEqual([]);
+
+  // Step 1: the stub fills the fields; an unusable stub is listed, disabled, with its error.
+  await expect(hub.stubOption(/broken/)).toBeDisabled();
+  await expect(page.getByText(/stub\.json/)).toBeVisible();
+  await hub.stubOption(/Auth refactor/).check();
+  await expect(hub.stubField("Stub id")).toHaveValue("AUTH-7");
+  await expect(hub.stubField("Description")).toHaveValue("Rotate session tokens on refresh");
+  await hub.addBlock("Move the session store behind a trait.");
+  await hub.addBlock("No new dependencies.", "Constraint");
+  await expect(hub.blockType(2)).toHaveValue("constraint");
+  await hub.next();
+
+  // Step 2: discovery pre-selects the strong match only; adjust, attach a file and a text.
+  await hub.expectStep(2, "Context and attachments");
+  await waitForDiscovery(hub);
+  await expect(hub.contextFile(STRONG_MATCH)).toBeChecked();
+  await expect(hub.contextFile("docs/auth.md")).not.toBeChecked();
+  await expect(page.getByRole("row", { name: new RegExp(STRONG_MATCH) })).toContainText(/rust/);
+  await expect(page.getByRole("row", { name: new RegExp(STRONG_MATCH) })).toContainText(/session, tokens|tokens/);
+  await expect(page.getByText(/Keywords: rotate, session, tokens, refresh/)).toBeVisible();
+  await hub.contextFile("docs/auth.md").check();
+  await hub.addAttachment({ path: "docs/auth.md", name: "Auth notes" });
+  await hub.addAttachment({ text: "CREATE TABLE sessions (token TEXT);", name: "schema.sql" });
+  await expect(hub.attachmentList().getByRole("listitem")).toHaveCount(2);
+  expect(await hub.seriousA11yViolations(), "step 2").toEqual([]);
+  await hub.next();
+
+  // Step 3: the roster comes from the stub's agents_involved.
+  await hub.expectStep(3, "Agents");
+  await expect(hub.agentCount()).toHaveValue("2");
+  await expect(hub.role("agent-1")).toHaveValue("Backend: the session store");
+  await expect(hub.role("agent-2")).toHaveValue("Tests");
+  await hub.agentCheck("agent-2", "Depends on", "agent-1").check();
+  await hub.agentCheck("agent-1", "Attachments", "Auth notes").check();
+  await hub.agentCheck("agent-2", "Attachments", "schema.sql").check();
+  const waves = page.getByRole("list", { name: "2 execution waves" });
+  await expect(waves.getByRole("listitem").filter({ hasText: "Wave 1" })).toContainText("agent-1");
+  await expect(waves.getByRole("listitem").filter({ hasText: "Wave 2" })).toContainText("agent-2");
+  expect(await hub.seriousA11yViolations(), "step 3").toEqual([]);
+  await hub.next();
+
+  // Step 4: the summary and the size of the context package.
+  await hub.expectStep(4, "Generate");
+  await expect(page.locator(".summary")).toContainText("Auth refactor");
+  await expect(page.locator(".summary")).toContainText("2 in 2 waves");
+  await expect(page.locator(".package-size")).toContainText(/2 project files and 1 pasted text: \d+ lines, .*about \d+ tokens/);
+  expect(await hub.seriousA11yViolations(), "step 4").toEqual([]);
+  await hub.wizardButton("Generate Session").click();
+
+  // Step 5: the session is on disk, with one line per agent.
+  await hub.expectStep(5, "Complete");
+  const id = (await page.locator(".wizard-complete__id").textContent())!;
+  expect(id).toMatch(/^AUTH-7-\d+$/);
+  for (const file of ["communication.json", "instructions.json", "context-backbone.md", "agent-prompts/agent-1.md", "agent-prompts/agent-2.md"]) {
+    await expect(page.locator(".file-list")).toContainText(file);
+    expect(existsSync(path.join(server.sessionsDir, id, file)), file).toBe(true);
+  }
+  const backbone = readFileSync(path.join(server.sessionsDir, id, "context-backbone.md"), "utf8");
+  expect(backbone).toContain(STRONG_MATCH);
+  await expect(page.locator(".one-liner")).toHaveCount(2);
+  await expect(page.locator(".one-liner").first()).toContainText(`in session ${id}`);
+  expect(await hub.seriousA11yViolations(), "step 5").toEqual([]);
+
+  // Monitor this session: its detail, and the list has it.
+  await hub.wizardButton("Monitor this session").click();
+  await expect(page).toHaveURL(new RegExp(`tab=monitor&session=${id}$`));
+  await hub.expectSelected("Monitor Sessions");
+  await expect(page.getByRole("heading", { name: "Auth refactor" })).toBeVisible();
+  await page.getByRole("link", { name: "← All sessions" }).click();
+  await expect(hub.sessionLink("Auth refactor")).toBeVisible();
+});
+
+test("step 1 refuses Next without a stub, without a block and with an empty block", async ({ hub, page }) => {
+  await openWizard(hub);
+
+  // Nothing at all: one message for the stub, one for the blocks; focus on the first.
+  await hub.next();
+  const stubGroup = page.getByRole("group", { name: "Stub", exact: true });
+  await expect(stubGroup).toHaveAccessibleDescription(/Choose a stub, or describe one/);
+  await expect(hub.stubOption(/Auth refactor/)).toBeFocused();
+  await hub.expectInvalid(hub.wizardButton("Add instruction block"), /Add at least one instruction block/);
+  await expect(hub.currentStep()).toContainText("Stub and instructions");
+
+  // An ad-hoc stub with a bad id and nothing else.
+  await hub.stubOption("Describe a new stub").check();
+  await hub.stubField("Stub id").fill("bad id");
+  await hub.next();
+  await hub.expectInvalid(hub.stubField("Stub id"), /cannot name a session folder/);
+  await expect(hub.stubField("Stub id")).toBeFocused();
+  await hub.expectInvalid(hub.stubField("Feature name"), /Give the feature a name/);
+  await hub.expectInvalid(hub.stubField("Description"), /Describe the feature/);
+
+  // Messages follow the fixes.
+  await hub.stubField("Stub id").fill("NEW-1");
+  await expect(hub.stubField("Stub id")).not.toHaveAttribute("aria-invalid", "true");
+  await hub.stubField("Feature name").fill("Dark mode");
+  await hub.stubField("Description").fill("Add a dark theme to the settings page");
+
+  // An empty block.
+  await hub.wizardButton("Add instruction block").click();
+  await expect(hub.blockText(1)).toBeFocused();
+  await hub.next();
+  await hub.expectInvalid(hub.blockText(1), /This block is empty/);
+  await expect(hub.blockText(1)).toBeFocused();
+  await expect(page.getByText("Fix the marked field to go on.")).toBeVisible();
+
+  // Removing it brings the "no block" message back; a filled block passes.
+  await page.getByRole("button", { name: "Remove block 1" }).click();
+  await hub.expectInvalid(hub.wizardButton("Add instruction block"), /Add at least one/);
+  await hub.addBlock("Follow the theme tokens.", "Guideline");
+  await hub.next();
+  await hub.expectStep(2, "Context and attachments");
+});
+
+test("step 2 refuses a bad attachment next to its field", async ({ hub, page }) => {
+  // The server's "no such file" answers are 400s, which the browser logs.
+  hub.allowConsoleErrors(/the server responded with a status of 400/);
+  await openWizard(hub);
+  await completeStepOne(hub);
+  const form = page.getByRole("group", { name: "Add an attachment" });
+  const pathInput = form.getByLabel("Path in the project");
+
+  for (const [bad, message] of [
+    ["../secret.txt", /leaves the project root/],
+    ["/etc/passwd", /is absolute/],
+    ["missing.md", /does not exist in the project root/],
+    ["docs", /not a regular file/],
+  ] as const) {
+    await hub.addAttachment({ path: bad });
+    await hub.expectInvalid(pathInput, message);
+    await expect(pathInput).toBeFocused();
+    await expect(pathInput).toHaveValue(bad);
+  }
+  await hub.addAttachment({ text: "   " });
+  await hub.expectInvalid(form.getByLabel("Text to attach"), /Paste the text to attach/);
+
+  // Good ones are listed; the same file twice is refused; remove and clear.
+  await hub.addAttachment({ path: "./docs//auth.md" });
+  await expect(hub.attachmentList()).toContainText("docs/auth.md");
+  await hub.addAttachment({ path: "docs/auth.md" });
+  await hub.expectInvalid(pathInput, /attached already/);
+  await hub.addAttachment({ text: "a log line", name: "Log" });
+  await expect(hub.attachmentList().getByRole("listitem")).toHaveCount(2);
+  await hub.attachmentList().getByRole("button", { name: "Remove Log" }).click();
+  await expect(hub.attachmentList().getByRole("listitem")).toHaveCount(1);
+  await hub.wizardButton("Clear attachments").click();
+  await expect(page.getByText("No attachments.")).toBeVisible();
+  await hub.next();
+  await hub.expectStep(3, "Agents");
+});
+
+test("step 3: an empty role, a cycle naming its agents, an overlap warning", async ({ hub, page }) => {
+  await openWizard(hub);
+  await completeStepOne(hub);
+  await hub.addAttachment({ path: "docs/auth.md", name: "Auth notes" });
+  await hub.next();
+  await hub.expectStep(3, "Agents");
+
+  await hub.role("agent-1").fill("");
+  await hub.next();
+  await hub.expectInvalid(hub.role("agent-1"), "Give agent-1 a role.");
+  await expect(hub.role("agent-1")).toBeFocused();
+  await hub.role("agent-1").fill("Backend");
+
+  // A cycle: no waves, and Next names both agents.
+  await hub.agentCheck("agent-1", "Depends on", "agent-2").check();
+  await hub.agentCheck("agent-2", "Depends on", "agent-1").check();
+  await expect(page.getByText(/No waves: dependency cycle: agent-1 -> agent-2 -> agent-1/)).toBeVisible();
+  await hub.next();
+  await hub.expectInvalid(hub.agentCount(), /The agents agent-1 and agent-2 wait for each other in a cycle/);
+  await expect(hub.agentCount()).toBeFocused();
+  await hub.agentCheck("agent-2", "Depends on", "agent-1").uncheck();
+  await expect(hub.agentCount()).not.toHaveAttribute("aria-invalid", "true");
+
+  // Same wave, same attachment: a warning, not an error.
+  await hub.agentCheck("agent-1", "Depends on", "agent-2").uncheck();
+  await hub.agentCheck("agent-1", "Attachments", "Auth notes").check();
+  await hub.agentCheck("agent-2", "Attachments", "Auth notes").check();
+  await expect(page.getByText(/agent-1 and agent-2 both get the attachment "Auth notes" in wave 1/)).toBeVisible();
+  await hub.agentCheck("agent-2", "Depends on", "agent-1").check();
+  await expect(page.getByText(/both get the attachment/)).toHaveCount(0);
+
+  // More agents: numbered on, roles empty until typed.
+  await hub.agentCount().fill("3");
+  await expect(hub.role("agent-3")).toHaveValue("");
+  await hub.next();
+  await hub.expectInvalid(hub.role("agent-3"), /Give agent-3 a role/);
+  await hub.agentCount().fill("2");
+  await hub.next();
+  await hub.expectStep(4, "Generate");
+});
+
+test("the draft survives a tab switch and a reload", async ({ hub, page }) => {
+  await openWizard(hub);
+  await completeStepOne(hub, "Keep this task.");
+  await waitForDiscovery(hub);
+  await hub.contextFile("docs/auth.md").check();
+
+  await hub.tab("Monitor Sessions").click();
+  await hub.expectSelected("Monitor Sessions");
+  await hub.tab("Create Session").click();
+  await hub.expectStep(2, "Context and attachments", { focused: false });
+  await expect(hub.contextFile("docs/auth.md")).toBeChecked();
+
+  await page.reload();
+  await hub.waitForHydration();
+  await hub.expectStep(2, "Context and attachments", { focused: false });
+  // Restored results: no second scan needed, the selection is the user's.
+  await expect(hub.contextFile("docs/auth.md")).toBeChecked();
+  await expect(hub.contextFile(STRONG_MATCH)).toBeChecked();
+  await hub.back();
+  await hub.expectStep(1, "Stub and instructions");
+  await expect(hub.blockText(1)).toHaveValue("Keep this task.");
+  await expect(hub.stubOption(/Auth refactor/)).toBeChecked();
+});
+
+test("copy buttons say Copied and put the line on the clipboard; Create another starts afresh", async ({ hub, page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await openWizard(hub);
+  await generateSession(hub);
+
+  const first = page.locator(".one-liner").first();
+  const line = (await first.locator("code").textContent())!;
+  await first.getByRole("button", { name: "Copy the line for agent-1" }).click();
+  await expect(first.getByRole("button", { name: "Copied the line for agent-1" })).toBeVisible();
+  await expect(first.getByRole("status")).toHaveText("Copied the line for agent-1 to the clipboard.");
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(line);
+  // The label goes back after a moment.
+  await expect(first.getByRole("button", { name: "Copy the line for agent-1" })).toBeVisible({ timeout: 6_000 });
+
+  // Create another: an empty draft, also after a reload.
+  await hub.wizardButton("Create another").click();
+  await hub.expectStep(1, "Stub and instructions");
+  await expect(hub.stubOption(/Auth refactor/)).not.toBeChecked();
+  await expect(hub.stubField("Stub id")).toHaveValue("");
+  await page.reload();
+  await hub.waitForHydration();
+  await hub.expectStep(1, "Stub and instructions", { focused: false });
+  await expect(page.getByLabel(/^Block \d+ text$/)).toHaveCount(0);
+});
+
+test("a failed generation shows the error and keeps every input", async ({ hub, page }) => {
+  hub.allowConsoleErrors(/the server responded with a status of 400/);
+  const doomed = "src/session_tokens_doomed.rs";
+  writeFiles(server.projectRoot!, { [doomed]: "// session tokens rotate on refresh\n" });
+  await openWizard(hub);
+  await completeStepOne(hub, "Survive a failure.");
+  await waitForDiscovery(hub);
+  await hub.contextFile(doomed).check();
+  await hub.next();
+  await hub.next();
+  await hub.expectStep(4, "Generate");
+
+  // The file goes away before the session is written: the server refuses, writes nothing.
+  rmSync(path.join(server.projectRoot!, doomed));
+  await hub.wizardButton("Generate Session").click();
+  const alert = page.getByRole("alert").filter({ hasText: "The session was not created" });
+  await expect(alert).toContainText(/session_tokens_doomed\.rs.*does not exist/);
+  await expect(hub.wizardButton("Generate Session")).toHaveAccessibleDescription(/The session was not created/);
+  await hub.expectStep(4, "Generate", { focused: false });
+
+  await hub.back();
+  await hub.expectStep(3, "Agents");
+  await hub.back();
+  await expect(hub.contextFile(doomed)).toBeChecked();
+  await hub.contextFile(doomed).uncheck();
+  await hub.back();
+  await expect(hub.blockText(1)).toHaveValue("Survive a failure.");
+});

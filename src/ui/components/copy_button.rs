@@ -1,0 +1,37 @@
+//! A button that copies a text and then reads "Copied" (announced politely).
+
+use crate::ui::hooks::use_clipboard;
+use leptos::prelude::*;
+
+/// `what` completes the accessible name: "Copy the line for agent-1".
+#[component]
+pub fn CopyButton(text: String, what: String) -> impl IntoView {
+    let clipboard = use_clipboard();
+    let what_label = what.clone();
+    view! {
+        <button
+            type="button"
+            class="copy-button"
+            class:copy-button--copied=move || clipboard.copied.get()
+            on:click=move |_| clipboard.copy.run(text.clone())
+        >
+            <span aria-hidden="true">{move || clipboard.copied.get().then_some("✓ ")}</span>
+            {move || if clipboard.copied.get() { "Copied" } else { "Copy" }}
+            <span class="visually-hidden">" " {what_label}</span>
+        </button>
+        <span class="visually-hidden" role="status">
+            {move || {
+                if clipboard.copied.get() {
+                    format!("Copied {what} to the clipboard.")
+                } else if clipboard.failed.get() {
+                    format!("Could not copy {what}: select it and copy it by hand.")
+                } else {
+                    String::new()
+                }
+            }}
+        </span>
+        <Show when=move || clipboard.failed.get()>
+            <span class="copy-button__failed">"Copying is blocked here: select the line and copy it by hand."</span>
+        </Show>
+    }
+}

@@ -1,0 +1,68 @@
+//! Step 5: the session is written. Its id and files, one line per agent to paste (with a copy
+//! button), "Monitor this session" and "Create another".
+
+use super::use_wizard;
+use crate::domain::wizard::WizardDraft;
+use crate::ui::components::CopyButton;
+use crate::ui::monitor::session_href;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+#[component]
+pub fn StepComplete() -> impl IntoView {
+    let wizard = use_wizard();
+    let navigate = use_navigate();
+    let Some(generated) = wizard.draft.with_untracked(|d| d.generated.clone()) else {
+        return view! { <p class="empty">"No session was generated yet."</p> }.into_any();
+    };
+    let monitor_href = session_href(&generated.session_id);
+    let create_another = move |_| {
+        wizard.draft.set(WizardDraft::new());
+        wizard.moved();
+    };
+    let files = generated
+        .files
+        .iter()
+        .map(|file| view! { <li><code>{file.clone()}</code></li> })
+        .collect_view();
+    let lines = generated
+        .one_liners
+        .iter()
+        .map(|(agent, line)| {
+            view! {
+                <li class="one-liner">
+                    <span class="one-liner__agent">{agent.clone()}</span>
+                    <code class="one-liner__text">{line.clone()}</code>
+                    <CopyButton text=line.clone() what=format!("the line for {agent}") />
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="wizard-step wizard-complete">
+            <p class="wizard-complete__done">
+                <span aria-hidden="true">"✓ "</span>
+                "Session " <code class="wizard-complete__id">{generated.session_id.clone()}</code>
+                " is written to " <code>{generated.session_path.clone()}</code> "."
+            </p>
+            <section class="wizard-section" aria-labelledby="files-heading">
+                <h4 id="files-heading">"Files written"</h4>
+                <ul class="file-list">{files}</ul>
+            </section>
+            <section class="wizard-section" aria-labelledby="lines-heading">
+                <h4 id="lines-heading">"Start the agents"</h4>
+                <p class="muted">"Paste one line into each agent's terminal:"</p>
+                <ol class="one-liners">{lines}</ol>
+            </section>
+            <div class="wizard-nav">
+                <button type="button" on:click=move |_| navigate(&monitor_href, Default::default())>
+                    "Monitor this session"
+                </button>
+                <button type="button" class="button-secondary" on:click=create_another>
+                    "Create another"
+                </button>
+            </div>
+        </div>
+    }
+    .into_any()
+}
