@@ -106,6 +106,10 @@ pub struct ServeArgs {
     /// once and keeps it in a cookie). Needed to listen on anything but loopback.
     #[arg(long, env = "HUB_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    /// Stop the Create tab's context scan after this long and show what it found, flagged
+    /// partial (`10s`, `500ms`). Scans through the JSON API stop at 2 s or this, if sooner.
+    #[arg(long, env = "HUB_SCAN_BUDGET", default_value = "10s", value_parser = parse_duration)]
+    pub scan_budget: Duration,
     /// Serve a throw-away sessions folder with sample sessions and simulated agents that
     /// progress over time (ignores --sessions-dir; the folder is deleted on exit).
     #[arg(long)]
@@ -140,6 +144,7 @@ fn config(dirs: DirArgs, serve: ServeArgs) -> Config {
         demo: serve.demo,
         max_preview_bytes: serve.max_preview_bytes.max(1),
         token: serve.token.filter(|token| !token.is_empty()),
+        scan_budget: serve.scan_budget,
     }
 }
 

@@ -9,6 +9,9 @@ use std::time::Duration;
 /// The `Leptos.toml` this binary was built with.
 pub const LEPTOS_TOML: &str = include_str!("../Leptos.toml");
 
+/// How long the Create tab's context scan may run: it shows progress and can be cancelled.
+pub const DEFAULT_SCAN_BUDGET: Duration = Duration::from_secs(10);
+
 /// Everything the server needs to know, resolved once at start.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -30,6 +33,8 @@ pub struct Config {
     pub max_preview_bytes: u64,
     /// Every request must carry this token (required to listen beyond loopback).
     pub token: Option<String>,
+    /// The Create tab's context scan stops after this long, flagged partial.
+    pub scan_budget: Duration,
 }
 
 impl Config {
@@ -48,6 +53,7 @@ impl Config {
             demo: false,
             max_preview_bytes: crate::domain::output::DEFAULT_MAX_PREVIEW_BYTES,
             token: None,
+            scan_budget: DEFAULT_SCAN_BUDGET,
         }
     }
 }

@@ -287,3 +287,24 @@ test("a failed generation shows the error and keeps every input", async ({ hub, 
   await hub.back();
   await expect(hub.blockText(1)).toHaveValue("Survive a failure.");
 });
+
+test.describe("a scan out of time", () => {
+  let slow: HubServer;
+  test.beforeAll(async () => {
+    // --scan-budget 1ns: every scan stops at its first file, as a huge project would at 10 s.
+    slow = await HubServer.start({ stubs: STUBS, projectFiles: PROJECT, args: ["--scan-budget", "1ns"] });
+  });
+  test.afterAll(async () => slow.stop());
+
+  test("says its results are partial and offers to scan again", async ({ hub, page }) => {
+    hub.base = slow.url;
+    await openWizard(hub);
+    await completeStepOne(hub);
+    await expect(page.getByText(/Partial results: the scan stopped early \(cancelled or out of time\)/)).toBeVisible({ timeout: 15_000 });
+    await expect(hub.contextFile(STRONG_MATCH)).toHaveCount(0);
+    await expect(hub.wizardButton("Scan again")).toBeVisible();
+    // Partial context is no mistake: the user may go on with what was found.
+    await hub.next();
+    await hub.expectStep(3, "Agents");
+  });
+});

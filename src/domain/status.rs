@@ -291,6 +291,7 @@ mod tests {
         ]
     }
 
+    // RELIABILITY T9: random rosters of 0-64 agents, known and unknown statuses.
     proptest! {
         #[test]
         fn counts_sum_to_total(agents in prop::collection::vec(any_status(), 0..64)) {

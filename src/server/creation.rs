@@ -12,8 +12,8 @@ use crate::generate::{generate, GenerateOptions};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// The wizard's scans may run this long: it shows their progress and can cancel them.
-pub const WIZARD_SCAN_BUDGET: Duration = Duration::from_secs(10);
+/// Scans through the JSON API, which shows no progress, stop after this long at most.
+pub const API_SCAN_BUDGET: Duration = Duration::from_secs(2);
 
 /// `'text'` for a POSIX shell: the prompts show a command line agents paste as is.
 pub fn shell_quote(text: &str) -> String {
@@ -70,6 +70,7 @@ pub async fn create_session(
 pub fn discovery_options(config: &Config) -> DiscoveryOptions {
     DiscoveryOptions {
         exclude: vec![config.sessions_dir.clone(), config.stubs_dir.clone()],
+        time_budget: API_SCAN_BUDGET.min(config.scan_budget),
         ..DiscoveryOptions::default()
     }
 }

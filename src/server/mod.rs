@@ -84,6 +84,11 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
         Ok(removed) => tracing::info!(removed, "swept unfinished session folders (staging)"),
         Err(err) => tracing::warn!(%err, "cannot sweep unfinished session folders"),
     }
+    // A writer killed mid-write leaves a temp file in its session folder.
+    match crate::store::write::sweep_temp_files(&config.sessions_dir) {
+        Ok(removed) => tracing::info!(removed, "swept temp files of interrupted writes"),
+        Err(err) => tracing::warn!(%err, "cannot sweep temp files of interrupted writes"),
+    }
     let mut options = leptos_options()?;
     options.site_addr = config.addr;
     let listener = tokio::net::TcpListener::bind(config.addr)

@@ -48,11 +48,11 @@ pub async fn discover_context(
     description: String,
     scan_id: String,
 ) -> Result<DiscoveryResult, HubError> {
-    use crate::server::creation::{discover_blocking, discovery_options, WIZARD_SCAN_BUDGET};
+    use crate::server::creation::{discover_blocking, discovery_options};
     let state = super::app_state()?;
     let guard = state.scans.start(&scan_id)?;
     let mut options = discovery_options(&state.config);
-    options.time_budget = WIZARD_SCAN_BUDGET;
+    options.time_budget = state.config.scan_budget;
     options.cancel = Some(guard.cancel.clone());
     options.progress = Some(guard.progress.clone());
     let root = state.config.project_root.clone();

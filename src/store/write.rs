@@ -2,7 +2,7 @@
 //! read-modify-write with a version check and an atomic replace. The HTTP API, the CLI and the
 //! demo's simulated agents all come through here.
 
-use super::atomic::write_atomic;
+use super::atomic::{sync_dir, write_atomic, TEMP_PREFIX};
 use super::lock::SessionLock;
 use super::read::{read_capped, MAX_METADATA_BYTES};
 use super::COMMUNICATION_FILE;
@@ -10,7 +10,7 @@ use crate::domain::ids::validate_session_id;
 use crate::domain::{AgentStatus, CommunicationFile, HubError};
 use serde::{Deserialize, Serialize};
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -87,6 +87,60 @@ pub fn set_agent_status(
         version: current + 1,
         updated_at,
     })
+}
+
+/// Removes the temp files (`.~hub-*.tmp`) that writers killed mid-write left in session
+/// folders; returns how many. Call it at server start. A CLI writer may be running even then, so
+/// each folder is swept under its session lock: a live writer holds the lock while its temp file
+/// exists, a killed one holds nothing. A folder whose lock is busy is left for the next start.
+pub fn sweep_temp_files(sessions_dir: &Path) -> io::Result<usize> {
+    let entries = match std::fs::read_dir(sessions_dir) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(err) => return Err(err),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry?;
+        let visible = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|name| !name.starts_with('.'));
+        let folder = entry.path();
+        if !visible || !folder.is_dir() || temp_files(&folder).is_empty() {
+            continue;
+        }
+        let Ok(_lock) = SessionLock::acquire(&folder, Duration::ZERO) else {
+            continue;
+        };
+        let before = removed;
+        for path in temp_files(&folder) {
+            if std::fs::remove_file(path).is_ok() {
+                removed += 1;
+            }
+        }
+        if removed > before {
+            sync_dir(&folder)?;
+        }
+    }
+    Ok(removed)
+}
+
+fn temp_files(folder: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_str()
+                .is_some_and(|name| name.starts_with(TEMP_PREFIX) && name.ends_with(".tmp"))
+                && entry.file_type().is_ok_and(|kind| kind.is_file())
+        })
+        .map(|entry| entry.path())
+        .collect()
 }
 
 fn io_error(folder: &Path, err: io::Error) -> HubError {
@@ -170,6 +224,25 @@ mod tests {
             "{",
             "a broken file is left as it was"
         );
+    }
+
+    #[test]
+    fn the_sweep_removes_dead_writers_temp_files_but_not_live_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        session(dir.path());
+        fs::create_dir_all(dir.path().join("busy")).unwrap();
+        for folder in ["s", "busy"] {
+            fs::write(dir.path().join(folder).join(".~hub-x1.tmp"), "{").unwrap();
+        }
+        fs::write(dir.path().join("s/.~hub-keep"), "not ours").unwrap();
+        let live_writer = SessionLock::acquire(&dir.path().join("busy"), LOCK_TIMEOUT).unwrap();
+        assert_eq!(sweep_temp_files(dir.path()).unwrap(), 1);
+        assert!(!dir.path().join("s/.~hub-x1.tmp").exists());
+        assert!(dir.path().join("s/.~hub-keep").exists());
+        assert!(dir.path().join("busy/.~hub-x1.tmp").exists());
+        drop(live_writer);
+        assert_eq!(sweep_temp_files(dir.path()).unwrap(), 1);
+        assert!(dir.path().join("s/communication.json").exists());
     }
 
     /// jj's lock_concurrent, applied to status updates: no update is ever lost.

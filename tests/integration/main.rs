@@ -11,3 +11,4 @@ mod output_api;
 mod security;
 mod shell;
 mod store;
+mod writes;
