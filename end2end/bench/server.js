@@ -4,7 +4,11 @@
 //      status changes), measured in Debian's Chromium against the release server;
 //   2. event storm (RELIABILITY T14): 10,000 plain writes in ~1 s across 100 sessions; events
 //      per client per second and time until the API matches the disk;
-//   3. server RSS, idle, with 1,000 sessions.
+//   3. server RSS, idle, with 1,000 sessions;
+//   4. RELIABILITY T17: unchanged polls at a fixed 200 req/s, 304s, latency and server CPU per poll
+//      against full lists in the same run;
+//   5. RELIABILITY T18: mixed load for 60 s (MIXED_SECONDS): pollers, SSE clients, status updates.
+// BENCH_ONLY=load runs only 4 and 5.
 // Prints Markdown rows for BENCHMARKS.md.
 const { chromium } = require("playwright-core");
 const { spawn } = require("node:child_process");
@@ -165,10 +169,128 @@ async function ssr() {
   console.log(`| SSR of \`/sessions?tab=monitor\`, 100 sessions (${page.length} B page), wrk -t2 -c16 -d10s on loopback (wrk shares the 2 cores) | ${Number(rps).toFixed(0)} requests/s, latency p50 ${p50}, p99 ${p99} |`);
 }
 
+/** Requests at a fixed rate for `seconds`; `request()` returns its HTTP status. */
+async function atFixedRate(perSecond, seconds, request) {
+  const latencies = [];
+  const statuses = new Map();
+  const inFlight = [];
+  const started = performance.now();
+  for (let i = 0; i < perSecond * seconds; i++) {
+    const due = started + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    inFlight.push((async () => {
+      // Latency from when the request was due, so a stalled server cannot hide its queue.
+      let status;
+      try { status = await request(); } catch (err) { status = `error: ${err.cause?.code ?? err.message}`; }
+      latencies.push(performance.now() - due);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    })());
+  }
+  await Promise.all(inFlight);
+  return { latencies, statuses };
+}
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+function cpuTicks(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return Number(fields[11]) + Number(fields[12]);
+}
+const fmt = (ms) => `${ms.toFixed(2)} ms`;
+const counts = (statuses) => [...statuses].map(([s, n]) => `${n}× ${s}`).join(", ");
+
+/** RELIABILITY T17: unchanged polls of 1,000 sessions at 200 req/s answer 304 cheaply. */
+async function cheapPolls() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-polls-"));
+  for (let s = 0; s < 1000; s++) writeSession(dir, `p-${s}`, "in_progress", `Session ${s} with a realistic name`);
+  const { child, url } = await startHub(dir);
+  const first = await fetch(`${url}/api/sessions`);
+  const etag = first.headers.get("etag");
+  const fullBytes = (await first.text()).length;
+  const run = async (headers) => {
+    const before = cpuTicks(child.pid);
+    const result = await atFixedRate(200, 20, async () => {
+      const response = await fetch(`${url}/api/sessions`, { headers });
+      await response.arrayBuffer();
+      return response.status;
+    });
+    return { ...result, cpuMs: ((cpuTicks(child.pid) - before) * 1000) / CLOCK_TICKS };
+  };
+  const unchanged = await run({ "If-None-Match": etag });
+  const full = await run({});
+  child.kill("SIGTERM");
+  const n = 200 * 20;
+  console.log(`| T17 unchanged polls: \`GET /api/sessions\` with \`If-None-Match\`, 1,000 sessions, 200 req/s for 20 s (fixed rate, loopback, the client shares the 2 cores) | ${counts(unchanged.statuses)}; latency p50 ${fmt(pct(unchanged.latencies, 0.5))}, p99 ${fmt(pct(unchanged.latencies, 0.99))}; server CPU ${(unchanged.cpuMs / n).toFixed(3)} ms per poll |`);
+  console.log(`| the same without \`If-None-Match\` (full ${fullBytes.toLocaleString("en")} B list each time), same run | ${counts(full.statuses)}; latency p50 ${fmt(pct(full.latencies, 0.5))}, p99 ${fmt(pct(full.latencies, 0.99))}; server CPU ${(full.cpuMs / n).toFixed(3)} ms per request; **unchanged poll = ${((100 * unchanged.cpuMs) / Math.max(full.cpuMs, 1)).toFixed(1)} %** of a full list |`);
+}
+
+/** RELIABILITY T18: 50 pollers every 2 s, 10 SSE clients and 1 status update/s, for 60 s. */
+async function mixedLoad() {
+  const seconds = Number(process.env.MIXED_SECONDS ?? 60);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-mixed-"));
+  for (let s = 0; s < 1000; s++) writeSession(dir, `m-${s}`, "in_progress", `Session ${s} with a realistic name`);
+  const { child, url } = await startHub(dir);
+  const stop = new AbortController();
+  const errors = [];
+  const sseEvents = Array(10).fill(0);
+  for (let c = 0; c < 10; c++) {
+    (async () => {
+      try {
+        const response = await fetch(`${url}/api/events`, { signal: stop.signal });
+        for await (const chunk of response.body) if (Buffer.from(chunk).includes("data:")) sseEvents[c]++;
+      } catch (err) { if (!stop.signal.aborted) errors.push(`sse: ${err.message}`); }
+    })();
+  }
+  const listLatencies = [];
+  const statuses = new Map();
+  const pollers = Array.from({ length: 50 }, (_, p) => (async () => {
+    let etag = null;
+    await sleep((p * 2000) / 50); // spread over the interval, as pages opened at different times
+    while (!stop.signal.aborted) {
+      const started = performance.now();
+      try {
+        const response = await fetch(`${url}/api/sessions`, { headers: etag ? { "If-None-Match": etag } : {} });
+        await response.arrayBuffer();
+        if (response.status >= 400) errors.push(`poll: HTTP ${response.status}`);
+        etag = response.headers.get("etag") ?? etag;
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        listLatencies.push(performance.now() - started);
+      } catch (err) { errors.push(`poll: ${err.message}`); }
+      await sleep(2000);
+    }
+  })());
+  let updates = 0;
+  const writer = (async () => {
+    const cycle = ["in_progress", "complete", "blocked", "in_progress"];
+    while (!stop.signal.aborted) {
+      const response = await fetch(`${url}/api/sessions/m-${updates % 1000}/agents/a/status`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ status: cycle[updates % 4] }),
+      }).catch((err) => ({ status: err.message }));
+      if (response.status !== 200) errors.push(`update: ${response.status}`);
+      updates++;
+      await sleep(1000);
+    }
+  })();
+  await sleep(seconds * 1000);
+  stop.abort();
+  await Promise.all([...pollers, writer]);
+  child.kill("SIGTERM");
+  console.log(`| T18 mixed load, ${seconds} s: 1,000 sessions, 50 clients polling \`/api/sessions\` every 2 s with \`If-None-Match\`, 10 SSE clients, 1 status update/s through the API | ${errors.length} errors${errors.length ? ` (${[...new Set(errors)].slice(0, 3).join("; ")})` : ""}; ${updates} updates; polls ${counts(statuses)}; list latency p50 ${fmt(pct(listLatencies, 0.5))}, p99 ${fmt(pct(listLatencies, 0.99))}; SSE events per client ${Math.min(...sseEvents)}-${Math.max(...sseEvents)} |`);
+}
+
 (async () => {
   console.log("| what | figure |\n|---|---|");
+  if (process.env.BENCH_ONLY === "load") {
+    await cheapPolls();
+    await mixedLoad();
+    return;
+  }
   await ssr();
   await latency();
   await storm();
   await rss();
+  await cheapPolls();
+  await mixedLoad();
 })().catch((err) => { console.error(err); process.exit(1); });
