@@ -2,6 +2,12 @@
 //! 1 MB Markdown baseline and a 100 KB Markdown file of the size agents usually write, each read through `SessionStore::agent_output` (open, capped read,
 //! render, sanitise) and through `render` alone on the capped bytes.
 //!
+//! Then doubling series (RELIABILITY T10, "quadratic-style"): pathological Markdown and JSON
+//! families at sizes n, 2n, 4n, ... up to the 2 MiB preview cap, rendered without the deadline
+//! so that superlinear growth shows instead of being cut off; the ratio between consecutive
+//! sizes should stay below 2.5 (2.0 is linear). Each size is also rendered with the production
+//! deadline, and the HTML size is shown (what one preview costs in memory and on the wire).
+//!
 //! Run: `cargo bench --features ssr --bench render`
 
 use sessions_hub::domain::output::{OutputKind, DEFAULT_MAX_PREVIEW_BYTES};
@@ -69,6 +75,12 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
+    size_table();
+    println!();
+    doubling_series();
+}
+
+fn size_table() {
     let dir = tempfile::tempdir().expect("temp dir");
     let session = dir.path().join(SESSION);
     std::fs::create_dir_all(session.join("out")).expect("session folder");
@@ -169,4 +181,204 @@ fn main() {
             },
         );
     }
+}
+
+/// Runs per size in the doubling series; the best one counts (least disturbed by the machine).
+const DOUBLING_RUNS: usize = 7;
+/// T10: a time ratio between consecutive doubled sizes at or above this is "quadratic-style".
+const MAX_RATIO: f64 = 2.5;
+
+/// A pathological input family: its name and a generator of about `bytes` bytes.
+type Family = (&'static str, fn(usize) -> String);
+
+/// `prefix` repeated k times then `suffix` repeated k times, about `bytes` long.
+fn nested(bytes: usize, prefix: &str, middle: &str, suffix: &str) -> String {
+    let k = (bytes / (prefix.len() + suffix.len())).max(1);
+    let mut out = String::with_capacity(bytes + middle.len());
+    out.push_str(&prefix.repeat(k));
+    out.push_str(middle);
+    out.push_str(&suffix.repeat(k));
+    out
+}
+
+fn repeated(bytes: usize, unit: &str) -> String {
+    unit.repeat((bytes / unit.len()).max(1))
+}
+
+/// Families after comrak's and cmark's pathological tests, plus what the hub's own limits
+/// (nesting cap, table cell cap) turn into refusals.
+const MARKDOWN_FAMILIES: &[Family] = &[
+    ("emphasis `*a_ ` runs", |n| repeated(n, "*a_ ")),
+    ("emphasis mod 3 (`x**x _x… x* …`)", |n| {
+        format!("x**x{}", nested(n, " _x", "", "x* "))
+    }),
+    ("nested emphasis `*a **a …` (refused: too deep)", |n| {
+        nested(n, "*a **a ", "", " a** a*")
+    }),
+    ("nested brackets `[[[a]]]`", |n| nested(n, "[", "a", "]")),
+    ("unclosed links `[a](<b`", |n| repeated(n, "[a](<b")),
+    ("footnote definitions `[^1]:` then newlines", |n| {
+        nested(n, "[^1]:", "", "\n")
+    }),
+    ("backtick runs of growing length", |n| {
+        let mut out = String::with_capacity(n + 64);
+        let mut len = 1;
+        while out.len() < n {
+            out.push_str(&"`".repeat(len));
+            out.push('a');
+            len += 1;
+        }
+        out
+    }),
+    ("table: 100 columns, one-cell rows", |n| {
+        let head = format!("{}|\n{}|\n", "|a".repeat(100), "|-".repeat(100));
+        head.clone() + &repeated(n.saturating_sub(head.len()).max(2), "a\n")
+    }),
+    ("blockquotes 90 deep, repeated", |n| {
+        repeated(n, &format!("{}x\n\n", "> ".repeat(90)))
+    }),
+    ("one blockquote n deep (refused: too deep)", |n| {
+        ">".repeat(n)
+    }),
+    ("list markers on one line `- - - …`", |n| {
+        repeated(n, "- ") + "x\n"
+    }),
+    ("autolink dead zone `~www.a`", |n| {
+        repeated(n, "~www.a") + "]("
+    }),
+];
+
+const JSON_FAMILIES: &[Family] = &[
+    ("nested arrays `[[[…]]]`", |n| nested(n, "[", "", "]")),
+    ("nested objects `{\"a\":{…}}`", |n| {
+        nested(n, "{\"a\":", "1", "}")
+    }),
+    ("flat array of numbers", |n| {
+        format!("[{}0]", repeated(n, "1.5e3,"))
+    }),
+    ("one string of escapes", |n| {
+        format!("[\"{}\"]", repeated(n, "\\u00e9\\n\\\""))
+    }),
+    ("object with many keys", |n| {
+        format!("{{{}\"z\":0}}", repeated(n, "\"k\":null,"))
+    }),
+    ("unterminated nesting `[[[…` (invalid)", |n| "[".repeat(n)),
+];
+
+struct Timing {
+    /// Best of [`DOUBLING_RUNS`] without a deadline.
+    unbounded: Duration,
+    /// Worst of 3 with the production deadline ([`render`]'s 300 ms).
+    bounded: Duration,
+    html_bytes: usize,
+    notes: Vec<String>,
+}
+
+fn time_render(text: &str, kind: OutputKind) -> Timing {
+    let mut notes = Vec::new();
+    let mut html_bytes = 0;
+    let mut unbounded = Duration::MAX;
+    for _ in 0..DOUBLING_RUNS {
+        let started = Instant::now();
+        let rendered = render_str(kind, text, false, Duration::from_secs(600));
+        unbounded = unbounded.min(started.elapsed());
+        html_bytes = rendered.html.len();
+        notes = rendered.notes;
+        std::hint::black_box(rendered.html);
+    }
+    let mut bounded = Duration::ZERO;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let rendered = render(kind, text.as_bytes(), false);
+        bounded = bounded.max(started.elapsed());
+        std::hint::black_box(rendered.html);
+    }
+    Timing {
+        unbounded,
+        bounded,
+        html_bytes,
+        notes,
+    }
+}
+
+fn size(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KiB", bytes / 1024)
+    }
+}
+
+fn doubling_series() {
+    println!(
+        "Doubling series up to the 2 MiB preview cap. time: best of {DOUBLING_RUNS} runs of \
+         `render_str` without a deadline; ratio: time / time at half the size (goal < {MAX_RATIO}); \
+         with deadline: worst of 3 runs of `render` (300 ms deadline, falls back to text)."
+    );
+    let mut verdicts: Vec<(String, f64, f64)> = Vec::new();
+    for (kind, families, smallest) in [
+        (OutputKind::Markdown, MARKDOWN_FAMILIES, 32 * 1024),
+        (OutputKind::Json, JSON_FAMILIES, 128 * 1024),
+    ] {
+        println!();
+        println!(
+            "| {} family | size | time | ratio | with deadline | HTML | notes |",
+            kind.label()
+        );
+        println!("|---|---|---|---|---|---|---|");
+        // One warm-up so that loading syntect and the sanitiser is not counted.
+        let _ = time_render(&(families[0].1)(1024), kind);
+        for (name, generate) in families {
+            let mut times: Vec<Duration> = Vec::new();
+            let mut bytes = smallest;
+            while bytes <= DEFAULT_MAX_PREVIEW_BYTES as usize {
+                let text = generate(bytes);
+                let timing = time_render(&text, kind);
+                let ratio = times
+                    .last()
+                    .map(|p| timing.unbounded.as_secs_f64() / p.as_secs_f64().max(1e-9));
+                println!(
+                    "| {name} | {} | {} | {} | {} | {} | {} |",
+                    size(text.len()),
+                    ms2(timing.unbounded),
+                    ratio.map_or("-".to_owned(), |r| format!("{r:.2}")),
+                    ms2(timing.bounded),
+                    size(timing.html_bytes),
+                    if timing.notes.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        timing.notes.join(" ")
+                    },
+                );
+                times.push(timing.unbounded);
+                bytes *= 2;
+            }
+            let ratios: Vec<f64> = times
+                .windows(2)
+                .map(|w| w[1].as_secs_f64() / w[0].as_secs_f64().max(1e-9))
+                .collect();
+            let worst = ratios.iter().copied().fold(0.0, f64::max);
+            // The geometric mean of the ratios: one noisy step does not decide it.
+            let mean = (times[times.len() - 1].as_secs_f64() / times[0].as_secs_f64().max(1e-9))
+                .powf(1.0 / ratios.len() as f64);
+            verdicts.push((format!("{}: {name}", kind.label()), worst, mean));
+        }
+    }
+    println!();
+    println!("| family | mean doubling ratio | worst single ratio | verdict |");
+    println!("|---|---|---|---|");
+    for (name, worst, mean) in verdicts {
+        let verdict = if mean >= MAX_RATIO {
+            "SUPERLINEAR"
+        } else if worst >= MAX_RATIO {
+            "ok on average, one step above the goal"
+        } else {
+            "ok"
+        };
+        println!("| {name} | {mean:.2} | {worst:.2} | {verdict} |");
+    }
+}
+
+fn ms2(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }

@@ -47,35 +47,53 @@ pub fn compute_waves(agents: &[(String, Vec<String>)]) -> Result<BTreeMap<String
     }
 
     let mut waves = BTreeMap::new();
-    let mut visiting = Vec::new();
     for (id, _) in agents {
-        wave_of(id, &deps, &mut waves, &mut visiting)?;
+        wave_of(id, &deps, &mut waves)?;
     }
     Ok(waves)
 }
 
+/// Depth-first through the dependencies of `id`, on a heap stack: `communication.json` is
+/// agent-written, and a dependency chain as long as the roster (tens of thousands of agents fit
+/// under the metadata cap) overflowed the call stack when this recursed.
 fn wave_of<'a>(
     id: &'a str,
     deps: &BTreeMap<&'a str, &'a [String]>,
     waves: &mut BTreeMap<String, u32>,
-    visiting: &mut Vec<&'a str>,
 ) -> Result<u32, WaveError> {
     if let Some(&wave) = waves.get(id) {
         return Ok(wave);
     }
-    if let Some(start) = visiting.iter().position(|&seen| seen == id) {
-        return Err(WaveError::Cycle(
-            visiting[start..].iter().map(|s| s.to_string()).collect(),
-        ));
+    // The chain being explored: (agent, index of its next dependency, its wave so far).
+    let mut path: Vec<(&'a str, usize, u32)> = vec![(id, 0, 1)];
+    let mut on_path: BTreeSet<&'a str> = BTreeSet::from([id]);
+    while let Some(&mut (current, ref mut next, ref mut wave)) = path.last_mut() {
+        if let Some(dep) = deps[current].get(*next) {
+            *next += 1;
+            let dep = dep.as_str();
+            if let Some(&known) = waves.get(dep) {
+                *wave = (*wave).max(known + 1);
+            } else if on_path.contains(dep) {
+                let start = path.iter().position(|&(seen, ..)| seen == dep).unwrap_or(0);
+                return Err(WaveError::Cycle(
+                    path[start..].iter().map(|&(s, ..)| s.to_string()).collect(),
+                ));
+            } else {
+                on_path.insert(dep);
+                path.push((dep, 0, 1));
+            }
+        } else {
+            let done = *wave;
+            path.pop();
+            on_path.remove(current);
+            waves.insert(current.to_owned(), done);
+            match path.last_mut() {
+                Some((_, _, parent)) => *parent = (*parent).max(done + 1),
+                None => return Ok(done),
+            }
+        }
     }
-    visiting.push(id);
-    let mut wave = 1;
-    for dep in deps[id].iter() {
-        wave = wave.max(wave_of(dep, deps, waves, visiting)? + 1);
-    }
-    visiting.pop();
-    waves.insert(id.to_owned(), wave);
-    Ok(wave)
+    unreachable!("the loop returns when it pops the last agent")
 }
 
 /// Agents grouped by wave, in wave order, each wave in roster order.
@@ -137,6 +155,46 @@ mod tests {
             compute_waves(&selfish).unwrap_err(),
             WaveError::Cycle(vec!["a".into()])
         );
+    }
+
+    #[test]
+    fn a_chain_as_long_as_the_roster_fits_a_small_stack() {
+        // Listed last-first, so every agent waits on the one after it in the roster.
+        let n = 50_000;
+        let agents: Vec<(String, Vec<String>)> = (0..n)
+            .rev()
+            .map(|i| {
+                let deps = if i == 0 {
+                    vec![]
+                } else {
+                    vec![format!("a{}", i - 1)]
+                };
+                (format!("a{i}"), deps)
+            })
+            .collect();
+        let waves = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || compute_waves(&agents))
+            .unwrap()
+            .join()
+            .unwrap()
+            .unwrap();
+        assert_eq!(waves["a0"], 1);
+        assert_eq!(waves[&format!("a{}", n - 1)], n as u32);
+
+        let mut looped = roster(&[("z", &["a"])]);
+        looped.extend(
+            (0..n)
+                .map(|i| (i.to_string(), vec![((i + 1) % n).to_string()]))
+                .chain([("a".to_string(), vec!["0".to_string()])]),
+        );
+        match compute_waves(&looped).unwrap_err() {
+            WaveError::Cycle(cycle) => {
+                assert_eq!(cycle.len(), n);
+                assert_eq!(cycle[0], "0");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
