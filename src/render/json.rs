@@ -11,6 +11,11 @@ pub(crate) const MAX_INDENT_LEVELS: usize = 32;
 /// Past this many highlighted tokens the rest is printed without spans, which keeps the HTML
 /// of a huge array within a few times the size of its text.
 pub(crate) const MAX_SPANS: usize = 200_000;
+/// Past this many bytes of HTML per byte of JSON (plus a floor) indentation and highlighting
+/// stop for the rest: deep nesting is mostly indentation, and a 2 MiB `[[[…` preview would
+/// otherwise become over 100 MiB of HTML.
+pub(crate) const MAX_HTML_PER_BYTE: usize = 8;
+const HTML_FLOOR: usize = 64 * 1024;
 
 #[derive(Debug)]
 pub(crate) struct PrettyJson {
@@ -62,11 +67,14 @@ struct Printer {
     html: String,
     spans_left: usize,
     indent_capped: bool,
+    /// Once the HTML is this long, the rest is printed one token per line, plain.
+    html_budget: usize,
+    over_budget: bool,
 }
 
 impl Printer {
     fn token(&mut self, class: &str, raw: &str) {
-        if self.spans_left > 0 {
+        if self.spans_left > 0 && !self.over_budget {
             self.spans_left -= 1;
             self.html.push_str("<span class=\"");
             self.html.push_str(class);
@@ -83,6 +91,10 @@ impl Printer {
             self.indent_capped = true;
         }
         self.html.push('\n');
+        if self.html.len() > self.html_budget {
+            self.over_budget = true;
+            return;
+        }
         for _ in 0..depth.min(MAX_INDENT_LEVELS) {
             self.html.push_str("  ");
         }
@@ -100,6 +112,8 @@ pub(crate) fn pretty_html(text: &str) -> Result<PrettyJson, JsonError> {
         html: String::with_capacity(text.len() * 2 + 64),
         spans_left: MAX_SPANS,
         indent_capped: false,
+        html_budget: text.len().saturating_mul(MAX_HTML_PER_BYTE) + HTML_FLOOR,
+        over_budget: false,
     };
     out.html.push_str("<pre class=\"output-json\"><code>");
 
@@ -236,7 +250,11 @@ pub(crate) fn pretty_html(text: &str) -> Result<PrettyJson, JsonError> {
             "Nesting deeper than {MAX_INDENT_LEVELS} levels is not indented further."
         ));
     }
-    if out.spans_left == 0 {
+    if out.over_budget {
+        notes.push(
+            "The rest is shown without indentation or colours, to keep the page small.".to_owned(),
+        );
+    } else if out.spans_left == 0 {
         notes.push(format!(
             "Highlighting stops after {} values; the rest is shown plain.",
             thousands(MAX_SPANS)
@@ -571,14 +589,27 @@ mod tests {
         let pretty = pretty_html(&text).unwrap();
         assert_eq!(
             pretty.notes,
-            ["Nesting deeper than 32 levels is not indented further."]
+            [
+                "Nesting deeper than 32 levels is not indented further.",
+                "The rest is shown without indentation or colours, to keep the page small."
+            ]
         );
-        // Indentation is capped, so the output stays linear in the input.
+
+        // Bigger, and the HTML budget ends indentation and colours for the rest.
+        let deep = format!("{}{}", "[".repeat(1 << 20), "]".repeat(1 << 20));
+        let pretty = pretty_html(&deep).unwrap();
+        assert!(pretty
+            .notes
+            .iter()
+            .any(|n| n.contains("without indentation")));
+        // The budget's share, then two bytes (the bracket and a newline) per bracket.
+        let limit = deep.len() * (MAX_HTML_PER_BYTE + 2) + HTML_FLOOR;
         assert!(
-            pretty.html.len() < text.len() * 120,
-            "{}",
+            pretty.html.len() < limit,
+            "{} >= {limit}",
             pretty.html.len()
         );
+        assert!(pretty.html.ends_with("]\n]\n]</code></pre>"));
 
         let objects = format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth));
         assert!(pretty_html(&objects).is_ok());
@@ -589,14 +620,16 @@ mod tests {
 
     #[test]
     fn huge_arrays_stop_highlighting_but_print_everything() {
-        let text = format!("[{}0]", "1,".repeat(MAX_SPANS + 10));
+        let text = format!("[{}0]", "\"abcdefgh\",".repeat(MAX_SPANS + 10));
         let pretty = pretty_html(&text).unwrap();
         assert_eq!(
             pretty.notes,
             ["Highlighting stops after 200,000 values; the rest is shown plain."]
         );
         assert_eq!(pretty.html.matches("<span").count(), MAX_SPANS);
-        assert!(pretty.html.ends_with("\n  1,\n  0\n]</code></pre>"));
+        assert!(pretty
+            .html
+            .ends_with("\n  &quot;abcdefgh&quot;,\n  0\n]</code></pre>"));
     }
 
     #[test]
