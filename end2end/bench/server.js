@@ -180,10 +180,12 @@ async function atFixedRate(perSecond, seconds, request) {
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     inFlight.push((async () => {
-      // Latency from when the request was due, so a stalled server cannot hide its queue.
+      // Requests go out on schedule whether or not earlier ones have answered, so a stalled
+      // server shows as latency rather than as fewer requests.
+      const sent = performance.now();
       let status;
       try { status = await request(); } catch (err) { status = `error: ${err.cause?.code ?? err.message}`; }
-      latencies.push(performance.now() - due);
+      latencies.push(performance.now() - sent);
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
     })());
   }

@@ -31,6 +31,12 @@ const HIGHLIGHT_SHARE: u32 = 3;
 /// between batches, so a slow document is cut off within one batch of its deadline.
 const SANITIZE_BATCH_BYTES: usize = 64 * 1024;
 
+/// A cautious guess at how fast ammonia sanitises on one core (about 10 MB/s measured, see
+/// BENCHMARKS.md). One top-level block cannot be split (a table is one block, and a 100-column
+/// header turns 32 KiB of rows into 5 MB of cells), so a batch the guess says cannot finish
+/// before the deadline is not started: the text is shown at once instead of after the deadline.
+const SANITIZE_BYTES_PER_MS: usize = 10 * 1024;
+
 /// Written between top-level blocks: comrak's output never contains NUL (it is replaced in
 /// the input), so the HTML can be split there into well-formed pieces.
 const BLOCK_END: char = '\0';
@@ -179,7 +185,9 @@ fn sanitize_in_batches(body: &str, deadline: Instant, out: &mut String) -> Resul
         batches
             .iter()
             .map(|batch| {
-                if Instant::now() >= deadline {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() || batch.len() / SANITIZE_BYTES_PER_MS > left.as_millis() as usize
+                {
                     Err(NotRendered::TimedOut)
                 } else {
                     Ok(sanitize(batch))
@@ -447,6 +455,27 @@ mod tests {
         assert_eq!(batches("a\0b"), ["ab"]);
         let big = format!("{}\0{}", "a".repeat(SANITIZE_BATCH_BYTES), "b");
         assert_eq!(batches(&big).len(), 2);
+    }
+
+    #[test]
+    fn a_block_too_big_to_sanitise_in_time_is_not_started() {
+        // A wide table is one block: 100 header columns make each of 8,192 one-cell rows 100
+        // cells, about 5 MB of HTML that would take some 500 ms to sanitise. With 200 ms left
+        // it is refused (sanitising it anyway would succeed, after the deadline).
+        let header = format!("|{}\n|{}\n", "h|".repeat(100), "-|".repeat(100));
+        let table = header + &"|a|\n".repeat(8 * 1024);
+        let options = options();
+        let arena = Arena::new();
+        let root = comrak::parse_document(&arena, &table, &options);
+        let mut body = String::new();
+        comrak::format_html(root, &options, &mut body).unwrap();
+        assert!(body.len() > 4_000_000, "{}", body.len());
+        let mut out = String::new();
+        let soon = Instant::now() + Duration::from_millis(200);
+        assert_eq!(
+            sanitize_in_batches(&body, soon, &mut out),
+            Err(NotRendered::TimedOut)
+        );
     }
 
     #[test]
