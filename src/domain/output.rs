@@ -80,21 +80,6 @@ pub struct OutputStamp {
     pub modified_ms: i64,
 }
 
-/// `1536` -> `1.5 KiB`: sizes in notes and headers.
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-    if bytes < 1024 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,15 +119,5 @@ mod tests {
             serde_json::to_string(&OutputKind::Markdown).unwrap(),
             "\"markdown\""
         );
-    }
-
-    #[test]
-    fn sizes_read_like_people_write_them() {
-        assert_eq!(human_bytes(0), "0 B");
-        assert_eq!(human_bytes(1023), "1023 B");
-        assert_eq!(human_bytes(1536), "1.5 KiB");
-        assert_eq!(human_bytes(DEFAULT_MAX_PREVIEW_BYTES), "2.0 MiB");
-        assert_eq!(human_bytes(100 * 1024 * 1024), "100.0 MiB");
-        assert_eq!(human_bytes(u64::MAX), "16777216.0 TiB");
     }
 }

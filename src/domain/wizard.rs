@@ -413,34 +413,6 @@ pub fn waves_in_order(request: &CreateRequest) -> Result<Vec<Vec<String>>, Strin
     Ok(ordered)
 }
 
-/// `12345` -> `12,345`.
-pub fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `512 B`, `1.5 KB`, `12.0 MB` (powers of 1024).
-pub fn byte_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if bytes < 1024 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -633,16 +605,5 @@ mod tests {
         assert_eq!(WizardDraft::from_stored("{\"version\": 0}"), None);
         assert_eq!(WizardDraft::from_stored("not json"), None);
         assert!(text.contains("\"kind\":\"picked\""), "{text}");
-    }
-
-    #[test]
-    fn numbers_read_well() {
-        assert_eq!(group_thousands(0), "0");
-        assert_eq!(group_thousands(999), "999");
-        assert_eq!(group_thousands(1000), "1,000");
-        assert_eq!(group_thousands(1234567), "1,234,567");
-        assert_eq!(byte_size(512), "512 B");
-        assert_eq!(byte_size(1536), "1.5 KB");
-        assert_eq!(byte_size(5 << 20), "5.0 MB");
     }
 }

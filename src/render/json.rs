@@ -4,6 +4,7 @@
 //! text of strings and numbers exactly as written.
 
 use super::escape::escape_html_into;
+use crate::domain::format::group_thousands;
 
 /// Deeper levels are printed at this indentation: beyond it, indenting only costs bytes
 /// (a 10,000-deep file would otherwise become hundreds of megabytes of spaces).
@@ -257,7 +258,7 @@ pub(crate) fn pretty_html(text: &str) -> Result<PrettyJson, JsonError> {
     } else if out.spans_left == 0 {
         notes.push(format!(
             "Highlighting stops after {} values; the rest is shown plain.",
-            thousands(MAX_SPANS)
+            group_thousands(MAX_SPANS as u64)
         ));
     }
     Ok(PrettyJson {
@@ -402,18 +403,6 @@ fn scan_number(bytes: &[u8], start: usize) -> Result<usize, JsonError> {
         i += n;
     }
     Ok(i)
-}
-
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -630,14 +619,5 @@ mod tests {
         assert!(pretty
             .html
             .ends_with("\n  &quot;abcdefgh&quot;,\n  0\n]</code></pre>"));
-    }
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(200_000), "200,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

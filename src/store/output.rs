@@ -15,7 +15,8 @@
 //! folder literally called `%2e%2e` inside the session folder.
 
 use super::SessionStore;
-use crate::domain::output::{human_bytes, OutputKind, OutputPreview, OutputStamp, MISSING_OUTPUT};
+use crate::domain::format::human_bytes;
+use crate::domain::output::{OutputKind, OutputPreview, OutputStamp, MISSING_OUTPUT};
 use crate::domain::HubError;
 use crate::render;
 use cap_std::ambient_authority;

@@ -3,6 +3,7 @@ use axum::http::{Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use sessions_hub::config::{leptos_options, Config};
 use sessions_hub::server::{build_router, AppState};
+use std::process::Child;
 use tower::ServiceExt;
 
 /// A hub over a fresh temporary sessions directory.
@@ -60,4 +61,27 @@ impl TestHub {
 pub async fn body_text(response: Response<Body>) -> String {
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// Kills the child however the parent leaves the iteration (a failed assertion included).
+/// Used by the crash tests (RELIABILITY T4, T5).
+pub struct Killed(pub Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// xorshift64*: kill delays without a dependency; the seed is printed to replay a run.
+pub struct Delays(pub u64);
+
+impl Delays {
+    pub fn next_ms(&mut self, max: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % (max + 1)
+    }
 }

@@ -18,7 +18,7 @@
 //! `cargo test --features ssr --test integration t3_hostile_writer_10s -- --ignored --nocapture`.
 
 use crate::store::write_session;
-use crate::support::{body_text, TestHub};
+use crate::support::{body_text, Delays, Killed, TestHub};
 use serde_json::{json, Value};
 use sessions_hub::generate::STAGING_PREFIX;
 use sessions_hub::live::{self, WatchMode};
@@ -27,7 +27,7 @@ use sessions_hub::store::write::set_agent_status;
 use sessions_hub::store::SessionStore;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -115,28 +115,6 @@ fn t4_child_writes_until_killed() {
         writeln!(stdout, "COMMITTED {next} {}", update.updated_at).unwrap();
         stdout.flush().unwrap();
         version = next;
-    }
-}
-
-/// Kills the child however the parent leaves the iteration (a failed assertion included).
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// xorshift64*: kill delays without a dependency; the seed is printed to replay a run.
-struct Delays(u64);
-
-impl Delays {
-    fn next_ms(&mut self, max: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % (max + 1)
     }
 }
 

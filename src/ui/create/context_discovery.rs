@@ -4,7 +4,7 @@
 
 use super::use_wizard;
 use crate::domain::context::{ContextFile, DiscoveryResult, AUTO_SELECT_RELEVANCE};
-use crate::domain::wizard::group_thousands;
+use crate::domain::format::group_thousands;
 use crate::ui::components::{FieldError, FieldMessage};
 use crate::ui::hooks::{use_discovery, ScanState};
 use leptos::prelude::*;

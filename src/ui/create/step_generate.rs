@@ -4,7 +4,8 @@
 
 use super::use_wizard;
 use crate::domain::draft::{validate, CreateRequest};
-use crate::domain::wizard::{byte_size, group_thousands, waves_in_order};
+use crate::domain::format::{group_thousands, human_bytes};
+use crate::domain::wizard::waves_in_order;
 use crate::server_fns::create::measure_package;
 use leptos::prelude::*;
 
@@ -108,7 +109,7 @@ fn PackageSize() -> impl IntoView {
                                 <p class="package-size">
                                     {format!("{} project file{}{pasted}: ", size.files, if size.files == 1 { "" } else { "s" })}
                                     <strong>{format!("{} lines", group_thousands(size.lines))}</strong>", "
-                                    <strong>{byte_size(size.bytes)}</strong>
+                                    <strong>{human_bytes(size.bytes)}</strong>
                                     {format!(" ({} bytes), about ", group_thousands(size.bytes))}
                                     <strong>{format!("{} tokens", group_thousands(size.estimated_tokens()))}</strong>"."
                                 </p>

@@ -4,7 +4,8 @@
 
 use super::{session_href, use_monitor};
 use crate::domain::format::encode_query_value;
-use crate::domain::output::{human_bytes, OutputPreview};
+use crate::domain::format::human_bytes;
+use crate::domain::output::OutputPreview;
 use crate::server_fns::output::read_output;
 use crate::ui::components::Modal;
 use leptos::prelude::*;

@@ -11,11 +11,12 @@
 //! `HUB_T5_SEED` replays a run's kill delays.
 
 use super::{assert_complete, sample_request, staging_dirs, visible_entries, NOW_MS};
+use crate::support::{Delays, Killed};
 use sessions_hub::generate::{generate, sweep_staging, GenerateOptions};
 use sessions_hub::store::SessionStore;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -73,28 +74,6 @@ fn write_project(project: &Path) {
     let body = "pub fn session_store() -> usize { 42 } // `tick`\n".repeat(2_000);
     for i in 0..8 {
         std::fs::write(project.join(format!("src/file{i}.rs")), &body).unwrap();
-    }
-}
-
-/// Kills the child however the parent leaves the iteration (a failed assertion included).
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// xorshift64*: kill delays without a dependency; the seed is printed to replay a run.
-struct Delays(u64);
-
-impl Delays {
-    fn next_ms(&mut self, max: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % (max + 1)
     }
 }
 
