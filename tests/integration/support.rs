@@ -3,7 +3,11 @@ use axum::http::{Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use sessions_hub::config::{leptos_options, Config};
 use sessions_hub::server::{build_router, AppState};
-use std::process::Child;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 use tower::ServiceExt;
 
 /// A hub over a fresh temporary sessions directory.
@@ -84,4 +88,54 @@ impl Delays {
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % (max + 1)
     }
+}
+
+impl Delays {
+    /// Seeded from the variable `seed_var` to replay a run, else from the clock; returns the
+    /// seed too, to be printed.
+    pub fn from_env(seed_var: &str) -> (Self, u64) {
+        let seed = std::env::var(seed_var)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+                    | 1
+            });
+        (Self(seed), seed)
+    }
+}
+
+/// Re-runs this test binary for `test` alone, with `envs`; once the child prints `READY`,
+/// lets it run `delay_ms` and SIGKILLs it. Returns the lines it printed after `READY`.
+pub fn kill_child_after(test: &str, envs: &[(&str, &Path)], delay_ms: u64) -> Vec<String> {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (name, value) in envs {
+        command.env(name, value);
+    }
+    let mut child = Killed(command.spawn().unwrap());
+    let (ready_tx, ready_rx) = mpsc::channel();
+    let stdout = child.0.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+        for line in lines.by_ref() {
+            if line.trim_end().ends_with("READY") {
+                let _ = ready_tx.send(());
+                break;
+            }
+        }
+        lines.collect::<Vec<_>>()
+    });
+    ready_rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the child never reported ready");
+    std::thread::sleep(Duration::from_millis(delay_ms));
+    drop(child); // SIGKILL, then wait: the pipe closes and the reader ends.
+    reader.join().unwrap()
 }

@@ -18,7 +18,7 @@
 //! `cargo test --features ssr --test integration t3_hostile_writer_10s -- --ignored --nocapture`.
 
 use crate::store::write_session;
-use crate::support::{body_text, Delays, Killed, TestHub};
+use crate::support::{body_text, kill_child_after, Delays, Killed, TestHub};
 use serde_json::{json, Value};
 use sessions_hub::generate::STAGING_PREFIX;
 use sessions_hub::live::{self, WatchMode};
@@ -130,35 +130,11 @@ fn invariant_part(mut value: Value) -> Value {
 
 /// Runs one child until killed; returns the last `(version, updated_at)` it reported.
 fn write_until_killed(sessions: &Path, delay_ms: u64) -> Option<(u64, String)> {
-    let mut child = Killed(
-        Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", T4_CHILD_TEST, "--nocapture", "--test-threads=1"])
-            .env(T4_CHILD_ENV, sessions)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let (ready_tx, ready_rx) = mpsc::channel();
-    let stdout = child.0.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut last = None;
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if line.trim_end().ends_with("READY") {
-                let _ = ready_tx.send(());
-            } else if let Some(rest) = line.strip_prefix("COMMITTED ") {
-                let (version, at) = rest.split_once(' ').unwrap();
-                last = Some((version.parse::<u64>().unwrap(), at.to_owned()));
-            }
-        }
-        last
-    });
-    ready_rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the child never reported ready");
-    std::thread::sleep(Duration::from_millis(delay_ms));
-    drop(child); // SIGKILL, then wait: the pipe is closed and the reader ends.
-    reader.join().unwrap()
+    let lines = kill_child_after(T4_CHILD_TEST, &[(T4_CHILD_ENV, sessions)], delay_ms);
+    lines.iter().rev().find_map(|line| {
+        let (version, at) = line.strip_prefix("COMMITTED ")?.split_once(' ')?;
+        Some((version.parse::<u64>().unwrap(), at.to_owned()))
+    })
 }
 
 /// Starts the real `hub` on `sessions` as after a crash; returns what `/healthz` says once it
@@ -218,18 +194,8 @@ fn run_t4(iterations: usize) {
     let invariant = invariant_part(read().unwrap());
     let session_count = visible_folders(&sessions);
 
-    let seed = std::env::var("HUB_T4_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
+    let (mut delays, seed) = Delays::from_env("HUB_T4_SEED");
     println!("T4: {iterations} kills, HUB_T4_SEED={seed}");
-    let mut delays = Delays(seed);
     let mut version = 1;
     let (mut committed_unreported, mut kills_leaving_temp) = (0, 0);
 

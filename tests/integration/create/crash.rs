@@ -11,13 +11,11 @@
 //! `HUB_T5_SEED` replays a run's kill delays.
 
 use super::{assert_complete, sample_request, staging_dirs, visible_entries, NOW_MS};
-use crate::support::{Delays, Killed};
+use crate::support::{kill_child_after, Delays};
 use sessions_hub::generate::{generate, sweep_staging, GenerateOptions};
 use sessions_hub::store::SessionStore;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const CHILD_ENV: &str = "HUB_T5_CHILD_SESSIONS";
@@ -83,45 +81,16 @@ fn run_t5(iterations: usize) {
     let project = tmp.path().join("project");
     std::fs::create_dir(&sessions).unwrap();
     write_project(&project);
-    let seed = std::env::var("HUB_T5_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
+    let (mut delays, seed) = Delays::from_env("HUB_T5_SEED");
     println!("T5: {iterations} kills, HUB_T5_SEED={seed}");
-    let mut delays = Delays(seed);
     let mut kills_leaving_staging = 0;
 
     for iteration in 0..iterations {
-        let mut child = Killed(
-            Command::new(std::env::current_exe().unwrap())
-                .args(["--exact", CHILD_TEST, "--nocapture", "--test-threads=1"])
-                .env(CHILD_ENV, &sessions)
-                .env(CHILD_PROJECT_ENV, &project)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap(),
-        );
-        let (ready_tx, ready_rx) = mpsc::channel();
-        let stdout = child.0.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if line.trim_end().ends_with("READY") {
-                    let _ = ready_tx.send(());
-                }
-            }
-        });
-        ready_rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the child never reported ready");
-        std::thread::sleep(Duration::from_millis(delays.next_ms(50)));
-        drop(child); // SIGKILL, then wait
+        let envs = [
+            (CHILD_ENV, sessions.as_path()),
+            (CHILD_PROJECT_ENV, &project),
+        ];
+        kill_child_after(CHILD_TEST, &envs, delays.next_ms(50));
 
         if !staging_dirs(&sessions).is_empty() {
             kills_leaving_staging += 1;
