@@ -100,6 +100,24 @@ pub fn sample_request() -> CreateRequest {
     }
 }
 
+/// The sample request generated into a fresh `sessions` folder (kept while the `TempDir` lives).
+pub fn generate_sample() -> (
+    tempfile::TempDir,
+    PathBuf,
+    sessions_hub::generate::Generated,
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let sessions = tmp.path().join("sessions");
+    let generated = sessions_hub::generate::generate(
+        &sessions,
+        &fixture_project(),
+        &sample_request(),
+        &options(&sessions),
+    )
+    .unwrap();
+    (tmp, sessions, generated)
+}
+
 pub fn options(sessions: &Path) -> GenerateOptions {
     GenerateOptions {
         now_ms: NOW_MS,

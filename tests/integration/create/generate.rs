@@ -2,8 +2,8 @@
 //! the store reading the result, fences that survive a Markdown parser, `sweep_staging`.
 
 use super::{
-    assert_complete, fixture_project, options, sample_request, staging_dirs, visible_entries,
-    NOW_MS,
+    assert_complete, fixture_project, generate_sample, options, sample_request, staging_dirs,
+    visible_entries, NOW_MS,
 };
 use sessions_hub::domain::{AgentStatus, HubError, SessionStatus};
 use sessions_hub::generate::{generate, sweep_staging, GenerateOptions};
@@ -164,15 +164,7 @@ fn a_taken_name_gets_the_next_suffix_and_is_left_alone() {
 
 #[test]
 fn the_store_reads_the_generated_session() {
-    let tmp = tempfile::tempdir().unwrap();
-    let sessions = tmp.path().join("sessions");
-    let generated = generate(
-        &sessions,
-        &fixture_project(),
-        &sample_request(),
-        &options(&sessions),
-    )
-    .unwrap();
+    let (_tmp, sessions, generated) = generate_sample();
     assert_eq!(
         generated.files,
         [
@@ -300,15 +292,7 @@ fn prompts_without_a_hub_explain_the_manual_edit() {
 
 #[test]
 fn sweep_removes_only_staging_folders() {
-    let tmp = tempfile::tempdir().unwrap();
-    let sessions = tmp.path().join("sessions");
-    let generated = generate(
-        &sessions,
-        &fixture_project(),
-        &sample_request(),
-        &options(&sessions),
-    )
-    .unwrap();
+    let (tmp, sessions, generated) = generate_sample();
     for name in [".staging-abc", ".staging-def/agent-prompts"] {
         fs::create_dir_all(sessions.join(name)).unwrap();
     }

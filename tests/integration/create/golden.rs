@@ -2,8 +2,7 @@
 //! `tests/fixtures/golden/create/`. Absolute paths are written as `<SESSIONS>` and `<PROJECT>`.
 //! After an intended change: `UPDATE_GOLDEN=1 cargo test --features ssr --test integration golden`.
 
-use super::{fixture_project, options, sample_request, NOW_MS};
-use sessions_hub::generate::generate;
+use super::{fixture_project, generate_sample, NOW_MS};
 use std::fs;
 use std::path::Path;
 
@@ -13,15 +12,7 @@ fn golden_dir() -> std::path::PathBuf {
 
 #[test]
 fn generated_files_match_the_golden_copies() {
-    let tmp = tempfile::tempdir().unwrap();
-    let sessions = tmp.path().join("sessions");
-    let generated = generate(
-        &sessions,
-        &fixture_project(),
-        &sample_request(),
-        &options(&sessions),
-    )
-    .unwrap();
+    let (_tmp, sessions, generated) = generate_sample();
     assert_eq!(generated.session_id, format!("AUTH-7-{NOW_MS}"));
 
     let sessions_abs = fs::canonicalize(&sessions).unwrap().display().to_string();
