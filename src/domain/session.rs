@@ -7,6 +7,7 @@
 use super::status::{resolve_status, AgentStatus, Aggregation, SessionStatus, StatusSource};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 /// `communication.json` as it is on disk.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -139,10 +140,17 @@ impl CommunicationFile {
     /// Problems worth showing that do not make the session unreadable.
     pub fn warnings(&self) -> Vec<String> {
         let mut warnings = Vec::new();
+        let mut listings: BTreeMap<&str, usize> = BTreeMap::new();
         for agent in &self.agents {
             if let AgentStatus::Unknown(raw) = agent.status() {
                 warnings.push(format!("{}: unknown status {raw:?}", agent.agent_id));
             }
+            *listings.entry(&agent.agent_id).or_default() += 1;
+        }
+        for (id, times) in listings.into_iter().filter(|&(_, times)| times > 1) {
+            warnings.push(format!(
+                "{id} is listed {times} times; status updates and waves use the first entry"
+            ));
         }
         if let Some(raw) = self.status.as_deref() {
             if raw != "created" && SessionStatus::parse_explicit(raw).is_none() {
@@ -345,6 +353,23 @@ mod tests {
         assert_eq!(
             file.status(),
             (SessionStatus::NotStarted, StatusSource::Calculated)
+        );
+    }
+
+    #[test]
+    fn an_agent_listed_twice_is_a_warning_and_the_first_entry_is_updated() {
+        let text = r#"{"agents": [
+            {"agent_id": "a", "status": "not_started"},
+            {"agent_id": "b", "status": "complete"},
+            {"agent_id": "a", "status": "complete"}]}"#;
+        let mut file = CommunicationFile::parse(text.as_bytes()).unwrap();
+        assert_eq!(
+            file.warnings(),
+            ["a is listed 2 times; status updates and waves use the first entry"]
+        );
+        assert_eq!(
+            file.agent_mut("a").unwrap().status(),
+            &AgentStatus::NotStarted
         );
     }
 

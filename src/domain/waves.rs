@@ -30,10 +30,11 @@ impl std::fmt::Display for WaveError {
 /// Wave number (1-based) of every agent: 1 for agents without dependencies, otherwise one more
 /// than the latest wave among its dependencies. `agents` is `(id, depends_on)` in roster order.
 pub fn compute_waves(agents: &[(String, Vec<String>)]) -> Result<BTreeMap<String, u32>, WaveError> {
-    let deps: BTreeMap<&str, &[String]> = agents
-        .iter()
-        .map(|(id, deps)| (id.as_str(), deps.as_slice()))
-        .collect();
+    // An id listed twice keeps its first entry: the one `update-status` changes.
+    let mut deps: BTreeMap<&str, &[String]> = BTreeMap::new();
+    for (id, dependencies) in agents {
+        deps.entry(id.as_str()).or_insert(dependencies.as_slice());
+    }
     for (id, dependencies) in agents {
         if let Some(unknown) = dependencies
             .iter()
@@ -195,6 +196,13 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn an_agent_listed_twice_keeps_its_first_dependencies() {
+        let agents = roster(&[("a", &[]), ("b", &["a"]), ("b", &[])]);
+        let waves = compute_waves(&agents).unwrap();
+        assert_eq!(waves["b"], 2);
     }
 
     #[test]
