@@ -156,3 +156,35 @@ test("an agent in progress without an update past --stale-after is flagged stale
     await stale.stop();
   }
 });
+
+test("a session with problems that do not stop it being read shows its warnings", async ({ hub, page }) => {
+  const odd = await HubServer.start();
+  try {
+    writeSession(odd.sessionsDir, "odd", {
+      feature_name: "Odd roster",
+      agents: [
+        { agent_id: "twin", status: "complete" },
+        { agent_id: "dreamer", status: "thinking" },
+        { agent_id: "twin", status: "not_started" },
+      ],
+    });
+    await expect.poll(async () => (await fetch(`${odd.url}/api/sessions?id=odd`)).status).toBe(200);
+    hub.base = odd.url;
+    const expected = [
+      'dreamer: unknown status "thinking"',
+      "twin is listed 2 times; status updates and waves use the first entry",
+    ];
+    await hub.goto("/sessions?tab=monitor");
+    await expect(hub.sessionList().getByRole("list", { name: "Warnings" }).getByRole("listitem")).toHaveText(
+      expected.map((w) => `⚠ ${w}`),
+    );
+    await hub.sessionLink("Odd roster").click();
+    await expect(page.getByRole("heading", { level: 2, name: "Odd roster" })).toBeVisible();
+    await expect(page.getByRole("list", { name: "Warnings" }).getByRole("listitem")).toHaveText(
+      expected.map((w) => `⚠ ${w}`),
+    );
+  } finally {
+    await page.goto("about:blank");
+    await odd.stop();
+  }
+});

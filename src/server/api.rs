@@ -55,7 +55,7 @@ async fn sessions(
             return Ok(with_etag(
                 (
                     [(header::CONTENT_TYPE, "application/json")],
-                    snapshot.json().to_vec(),
+                    snapshot.json(),
                 )
                     .into_response(),
                 &etag,

@@ -74,11 +74,12 @@ fn push_unique(list: &mut Vec<String>, id: &str) {
 /// The list as of one generation, with its JSON rendering made once and shared.
 pub struct ListSnapshot {
     pub list: SessionList,
-    json: std::sync::OnceLock<Arc<[u8]>>,
+    json: std::sync::OnceLock<bytes::Bytes>,
 }
 
 impl ListSnapshot {
-    pub fn json(&self) -> Arc<[u8]> {
+    /// Cheap to clone: every response shares the one buffer.
+    pub fn json(&self) -> bytes::Bytes {
         self.json
             .get_or_init(|| {
                 serde_json::to_vec(&self.list)
