@@ -2,6 +2,7 @@
 //! dependency to its dependent. Pure geometry, drawn as SVG by the UI.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 pub const NODE_WIDTH: u32 = 150;
 pub const NODE_HEIGHT: u32 = 44;
@@ -61,7 +62,12 @@ pub fn layout_waves(agents: &[(String, Option<u32>, Vec<String>)]) -> WaveLayout
         }
         tallest = tallest.max(rows);
     }
+    let mut drawn = BTreeSet::new();
     for (id, _, deps) in agents {
+        // An id listed twice draws its first entry's arrows: its wave comes from that entry.
+        if !drawn.insert(id.as_str()) {
+            continue;
+        }
         let Some(to) = layout.nodes.iter().find(|n| &n.id == id) else {
             continue;
         };
@@ -95,6 +101,17 @@ mod tests {
             wave,
             deps.iter().map(|d| d.to_string()).collect(),
         )
+    }
+
+    #[test]
+    fn an_agent_listed_twice_draws_only_its_first_entrys_arrows() {
+        let layout = layout_waves(&[
+            agent("a", Some(1), &[]),
+            agent("b", Some(1), &[]),
+            agent("a", Some(1), &["b"]),
+        ]);
+        assert_eq!(layout.nodes.len(), 3);
+        assert!(layout.edges.is_empty(), "{:?}", layout.edges);
     }
 
     #[test]

@@ -30,7 +30,7 @@ impl std::fmt::Display for WaveError {
 /// Wave number (1-based) of every agent: 1 for agents without dependencies, otherwise one more
 /// than the latest wave among its dependencies. `agents` is `(id, depends_on)` in roster order.
 pub fn compute_waves(agents: &[(String, Vec<String>)]) -> Result<BTreeMap<String, u32>, WaveError> {
-    // An id listed twice keeps its first entry: the one `update-status` changes.
+    // An id listed twice keeps its first entry: the one `hub status set` changes.
     let mut deps: BTreeMap<&str, &[String]> = BTreeMap::new();
     for (id, dependencies) in agents {
         deps.entry(id.as_str()).or_insert(dependencies.as_slice());
