@@ -28,10 +28,12 @@ function freePort() {
   });
 }
 
-async function startHub(sessionsDir) {
+/** `logFile`: where the hub's output goes (to count panics), else nowhere. */
+async function startHub(sessionsDir, logFile) {
   const port = await freePort();
+  const out = logFile ? fs.openSync(logFile, "w") : "ignore";
   const child = spawn(HUB, ["--addr", `127.0.0.1:${port}`, "--sessions-dir", sessionsDir, "--poll-interval", "10s"],
-    { cwd: ROOT, stdio: "ignore" });
+    { cwd: ROOT, stdio: ["ignore", out, out] });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     try { if ((await fetch(`${url}/healthz`)).ok) return { child, url }; } catch {}
@@ -158,15 +160,23 @@ async function rss() {
 async function ssr() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-ssr-"));
   for (let s = 0; s < 100; s++) writeSession(dir, `ssr-${s}`, ["pending", "in_progress", "complete"][s % 3], `Session ${s}`);
-  const { child, url } = await startHub(dir);
+  const logFile = path.join(dir, "..", `${path.basename(dir)}.log`);
+  const { child, url } = await startHub(dir, logFile);
   const page = await (await fetch(`${url}/sessions?tab=monitor`)).text();
   const { execFileSync } = require("node:child_process");
   const out = execFileSync("wrk", ["-t2", "-c16", "-d10s", "--latency", `${url}/sessions?tab=monitor`], { encoding: "utf8" });
   child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
   const rps = out.match(/Requests\/sec:\s+([\d.]+)/)[1];
   const p50 = out.match(/50%\s+([\d.]+\w+)/)[1];
   const p99 = out.match(/99%\s+([\d.]+\w+)/)[1];
-  console.log(`| SSR of \`/sessions?tab=monitor\`, 100 sessions (${page.length} B page), wrk -t2 -c16 -d10s on loopback (wrk shares the 2 cores) | ${Number(rps).toFixed(0)} requests/s, latency p50 ${p50}, p99 ${p99} |`);
+  const total = out.match(/(\d+) requests in/)[1];
+  // wrk prints these two lines only when there is something to count.
+  const socket = out.match(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/);
+  const socketErrors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
+  const non2xx = Number(out.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? 0);
+  const panics = (fs.readFileSync(logFile, "utf8").match(/panicked at/g) ?? []).length;
+  console.log(`| SSR of \`/sessions?tab=monitor\`, 100 sessions (${page.length} B page), wrk -t2 -c16 -d10s on loopback (wrk shares the 2 cores) | ${Number(rps).toFixed(0)} requests/s, latency p50 ${p50}, p99 ${p99}; ${total} requests, **${non2xx} non-2xx, ${socketErrors} socket errors, ${panics} panics** |`);
 }
 
 /** Requests at a fixed rate for `seconds`; `request()` returns its HTTP status. */

@@ -13,6 +13,7 @@ pub mod output;
 pub mod session;
 pub mod status;
 pub mod stub;
+pub mod untrusted;
 pub mod waves;
 pub mod wizard;
 

@@ -4,6 +4,7 @@
 
 use super::sources::Source;
 use crate::domain::context::fence_language;
+use crate::domain::untrusted::{markdown_code, markdown_line, markdown_paragraphs};
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -54,10 +55,15 @@ pub struct Header<'a> {
 }
 
 /// Writes the backbone to `path` and syncs it. The file list comes first, so an agent knows
-/// what follows without reading it all.
+/// what follows without reading it all. The feature's name and description are escaped like
+/// the prompts' (they may come from an agent); file paths are code spans.
 pub fn write(path: &Path, header: &Header, sources: &[Source]) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(BUFFER_BYTES, File::create(path)?);
-    writeln!(out, "# Context backbone: {}", header.feature_name)?;
+    writeln!(
+        out,
+        "# Context backbone: {}",
+        markdown_line(header.feature_name)
+    )?;
     writeln!(out)?;
     writeln!(
         out,
@@ -67,7 +73,7 @@ pub fn write(path: &Path, header: &Header, sources: &[Source]) -> io::Result<()>
     writeln!(out)?;
     writeln!(out, "## The feature")?;
     writeln!(out)?;
-    writeln!(out, "{}", header.description.trim_end())?;
+    writeln!(out, "{}", markdown_paragraphs(header.description))?;
     writeln!(out)?;
     writeln!(out, "## Files")?;
     writeln!(out)?;
@@ -75,12 +81,17 @@ pub fn write(path: &Path, header: &Header, sources: &[Source]) -> io::Result<()>
         writeln!(out, "No project files were selected as context.")?;
     }
     for source in sources {
-        writeln!(out, "- `{}` ({} bytes)", source.relative, source.size)?;
+        writeln!(
+            out,
+            "- {} ({} bytes)",
+            markdown_code(&source.relative),
+            source.size
+        )?;
     }
     let mut buffer = vec![0u8; BUFFER_BYTES];
     for source in sources {
         writeln!(out)?;
-        writeln!(out, "## {}", source.relative)?;
+        writeln!(out, "## {}", markdown_code(&source.relative))?;
         writeln!(out)?;
         embed(&mut out, source, &mut buffer)?;
     }

@@ -6,6 +6,7 @@ use super::sources::Source;
 use super::GenerateOptions;
 use crate::domain::context::fence_language;
 use crate::domain::draft::{normalize_relative_path, CreateRequest};
+use crate::domain::untrusted::{markdown_code, markdown_line, markdown_paragraphs, plain_line};
 use std::fmt::Write;
 use std::path::Path;
 
@@ -22,46 +23,61 @@ pub struct Session<'a> {
     pub options: &'a GenerateOptions,
 }
 
+/// A line to paste into an agent's terminal: one line, whatever the names hold.
 pub fn one_liner(session: &Session, agent: &PlannedAgent) -> String {
-    format!(
+    let line = format!(
         "You are {} (agent {} of {}) in session {}: read {} and follow it.",
         agent.id,
         agent.number,
         session.agents.len(),
         session.id,
         session.path.join(agent.prompt_file()).display()
-    )
+    );
+    plain_line(&line, usize::MAX)
 }
 
 /// The prompt of one agent. Writing to a `String` cannot fail, hence the `let _`.
+///
+/// The stub's feature name, description and the roles may come from an agent: they are escaped
+/// (`domain::untrusted`), so they read as text and cannot open a heading or a fence that would
+/// change what the agent is told. The instruction blocks are the author's own Markdown.
 pub fn agent_prompt(session: &Session, agent: &PlannedAgent) -> String {
     let mut out = String::new();
     let request = session.request;
     let path = session.path.display();
-    let _ = writeln!(out, "# {}: {}\n", agent.id, one_line(agent.role));
     let _ = writeln!(
         out,
-        "You are **{}**, agent {} of {} in session `{}` ({}). Several agents work on this \
+        "# {}: {}\n",
+        markdown_line(agent.id),
+        markdown_line(agent.role)
+    );
+    let _ = writeln!(
+        out,
+        "You are **{}**, agent {} of {} in session {} ({}). Several agents work on this \
          codebase at the same time; this file tells you your part.\n",
-        agent.id,
+        markdown_line(agent.id),
         agent.number,
         session.agents.len(),
-        session.id,
-        request.stub.feature_name.trim()
+        markdown_code(session.id),
+        markdown_line(&request.stub.feature_name)
     );
-    let _ = writeln!(out, "- Session folder: `{path}`");
     let _ = writeln!(
         out,
-        "- Project root: `{}`\n",
-        session.project_root.display()
+        "- Session folder: {}",
+        markdown_code(&path.to_string())
+    );
+    let _ = writeln!(
+        out,
+        "- Project root: {}\n",
+        markdown_code(&session.project_root.display().to_string())
     );
 
     let _ = writeln!(
         out,
         "## The feature\n\n{}\n",
-        request.stub.description.trim()
+        markdown_paragraphs(&request.stub.description)
     );
-    let _ = writeln!(out, "## Your role\n\n{}\n", agent.role);
+    let _ = writeln!(out, "## Your role\n\n{}\n", markdown_paragraphs(agent.role));
 
     let _ = writeln!(out, "## Your instructions\n");
     if agent.blocks.is_empty() {
@@ -81,7 +97,7 @@ pub fn agent_prompt(session: &Session, agent: &PlannedAgent) -> String {
     }
     for attachment in &agent.attachments {
         if let Some(content) = attachment.given_content() {
-            let _ = writeln!(out, "### {} (pasted)\n", one_line(&attachment.name));
+            let _ = writeln!(out, "### {} (pasted)\n", markdown_line(&attachment.name));
             let fence = fence_around(content);
             let language = match fence_language(&attachment.name) {
                 "" => "text",
@@ -90,12 +106,18 @@ pub fn agent_prompt(session: &Session, agent: &PlannedAgent) -> String {
             let _ = writeln!(out, "{fence}{language}\n{}\n{fence}\n", content.trim_end());
         } else if let Some(raw) = attachment.given_path() {
             let relative = normalize_relative_path(raw).unwrap_or_else(|_| raw.to_owned());
-            let _ = writeln!(out, "### {} (`{relative}`)\n", one_line(&attachment.name));
             let _ = writeln!(
                 out,
-                "A file of the project: `{}`. Its content is in `context-backbone.md` under \
-                 `## {relative}`.\n",
-                session.project_root.join(&relative).display()
+                "### {} ({})\n",
+                markdown_line(&attachment.name),
+                markdown_code(&relative)
+            );
+            let _ = writeln!(
+                out,
+                "A file of the project: {}. Its content is in `context-backbone.md`, under the \
+                 heading {}.\n",
+                markdown_code(&session.project_root.join(&relative).display().to_string()),
+                markdown_code(&relative)
             );
         }
     }
@@ -115,7 +137,7 @@ pub fn agent_prompt(session: &Session, agent: &PlannedAgent) -> String {
             session.sources.len()
         );
         for source in session.sources {
-            let _ = writeln!(out, "- `{}`", source.relative);
+            let _ = writeln!(out, "- {}", markdown_code(&source.relative));
         }
         out.push('\n');
     }
@@ -223,11 +245,6 @@ fn status_section(out: &mut String, session: &Session, agent: &PlannedAgent) {
             );
         }
     }
-}
-
-/// Roles and names go into headings: one line.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn names(ids: &[&str]) -> String {

@@ -3,8 +3,8 @@
 //! is fine (serde_json stops at depth 128, and recursive printers overflow), and it keeps the
 //! text of strings and numbers exactly as written.
 
-use super::escape::escape_html_into;
 use crate::domain::format::group_thousands;
+use crate::domain::untrusted::escape_html_into;
 
 /// Deeper levels are printed at this indentation: beyond it, indenting only costs bytes
 /// (a 10,000-deep file would otherwise become hundreds of megabytes of spaces).

@@ -3,8 +3,8 @@
 //! by syntect (CSS classes prefixed `hl-`, see `style/highlight.css`). The result still goes
 //! through the sanitiser.
 
-use super::escape::escape_html;
 use super::sanitize::{sanitize, HIGHLIGHT_CLASS_PREFIX};
+use crate::domain::untrusted::escape_html;
 use comrak::adapters::SyntaxHighlighterAdapter;
 use comrak::arena_tree::NodeEdge;
 use comrak::html::{format_document_with_formatter, format_node_default, ChildRendering, Context};

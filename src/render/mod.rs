@@ -5,7 +5,6 @@
 //! result is sanitised a second time with an allowlist, JSON is pretty-printed without
 //! recursion, and slow input falls back to plain text under a deadline.
 
-mod escape;
 mod json;
 mod markdown;
 mod sanitize;
@@ -13,7 +12,7 @@ mod sanitize;
 use crate::domain::output::OutputKind;
 use std::time::{Duration, Instant};
 
-pub use escape::escape_html;
+pub use crate::domain::untrusted::escape_html;
 
 /// Markdown that takes longer than this to parse (or highlight) falls back to plain text.
 pub const RENDER_DEADLINE: Duration = Duration::from_millis(300);
@@ -99,7 +98,7 @@ fn without_partial_last_char(bytes: &[u8]) -> &[u8] {
 fn text_html(text: &str) -> String {
     let mut html = String::with_capacity(text.len() + text.len() / 8 + 64);
     html.push_str("<pre class=\"output-text\">");
-    escape::escape_html_into(&mut html, text);
+    crate::domain::untrusted::escape_html_into(&mut html, text);
     html.push_str("</pre>");
     html
 }

@@ -3,6 +3,7 @@
 mod api;
 pub mod creation;
 mod error;
+mod headers;
 mod security;
 mod sse;
 mod state;
@@ -35,12 +36,19 @@ pub fn build_router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/login", get(security::login_page).post(security::login))
         .nest("/api", api::router())
-        .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes_with_context(&state, routes, headers::provide_page_policy, move || {
+            shell(leptos_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(headers::provide_page_policy, shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::guard,
         ))
+        // Outermost, so refusals from the guard carry the headers too.
+        .layer(axum::middleware::from_fn(headers::add_security_headers))
         .with_state(state)
 }
 

@@ -1,7 +1,7 @@
-//! SPEC §6: the hub listens on loopback unless given a token; it refuses requests whose `Host`
-//! is not a name for this machine (DNS rebinding) and cross-site writes (a foreign `Origin`);
-//! with a token, every request must carry it (`Authorization: Bearer`, or the cookie the login
-//! page sets).
+//! The hub listens on loopback unless given a token; it refuses requests whose `Host` is not a
+//! name for this machine (DNS rebinding) and every cross-site request, reads and event streams
+//! included (an `Origin` that is not the hub's own); with a token, every request must carry it
+//! (`Authorization: Bearer`, or the cookie the login page sets).
 
 use super::AppState;
 use axum::extract::{Request, State};
@@ -37,8 +37,9 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
             "this hub only answers to localhost names (Host header refused)",
         );
     }
-    if request.method() != Method::GET && request.method() != Method::HEAD && !same_origin(headers)
-    {
+    // Browsers send `Origin` on every cross-origin request (and on same-origin ones that are
+    // not plain GETs); another site's page may neither change nor read the hub.
+    if !same_origin(headers) {
         return refuse(
             StatusCode::FORBIDDEN,
             "cross-site request refused (Origin does not match Host)",
@@ -132,9 +133,25 @@ fn accepts_html(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("text/html"))
 }
 
+/// The sign-in page, its inline style allowed by a fresh nonce (and nothing else by its CSP).
+fn login_response(status: StatusCode, error: Option<&str>) -> Response {
+    let nonce = leptos::nonce::Nonce::new();
+    let mut page = LOGIN_PAGE.replace("<style>", &format!("<style nonce=\"{nonce}\">"));
+    if let Some(error) = error {
+        page = page.replace("<!--error-->", &format!("<p role=\"alert\">{error}</p>"));
+    }
+    let mut response = (status, Html(page)).into_response();
+    if let Ok(value) = super::headers::static_page_policy(&nonce).parse() {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
+}
+
 /// `GET /login`: asks for the token once.
-pub async fn login_page() -> Html<&'static str> {
-    Html(LOGIN_PAGE)
+pub async fn login_page() -> Response {
+    login_response(StatusCode::OK, None)
 }
 
 #[derive(Deserialize)]
@@ -153,14 +170,10 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
             }
             response
         }
-        Some(_) => (
+        Some(_) => login_response(
             StatusCode::UNAUTHORIZED,
-            Html(LOGIN_PAGE.replace(
-                "<!--error-->",
-                "<p role=\"alert\">That is not this hub's token.</p>",
-            )),
-        )
-            .into_response(),
+            Some("That is not this hub's token."),
+        ),
         None => Redirect::to("/sessions").into_response(),
     }
 }

@@ -410,11 +410,13 @@ fn under_root(target: &Path, allow_roots: &[PathBuf]) -> Option<(PathBuf, PathBu
 }
 
 /// A file name for a download: the last part of the path, with characters that would need
-/// quoting in a `Content-Disposition` header replaced.
+/// quoting in a `Content-Disposition` header replaced, and bidi and zero-width controls gone
+/// (`report\u{202E}fdp.exe` would otherwise show as `reportexe.pdf`).
 pub fn download_name(raw: &str) -> String {
-    let name = raw.rsplit('/').next().unwrap_or(raw);
+    let name = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
     let name: String = name
         .chars()
+        .filter(|c| !crate::domain::untrusted::is_invisible_control(*c))
         .map(|c| {
             if c.is_control() || matches!(c, '"' | '\\' | ';') {
                 '_'
@@ -422,6 +424,7 @@ pub fn download_name(raw: &str) -> String {
                 c
             }
         })
+        .take(200)
         .collect();
     if name.is_empty() {
         "output".to_owned()
@@ -710,6 +713,9 @@ mod tests {
         assert_eq!(download_name("out/report.md"), "report.md");
         assert_eq!(download_name("a\"b;c.md"), "a_b_c.md");
         assert_eq!(download_name("x/"), "output");
+        assert_eq!(download_name("report\u{202E}fdp.exe"), "reportfdp.exe");
+        assert_eq!(download_name("a\\..\\b.md"), "b.md");
+        assert_eq!(download_name(&"x".repeat(1000)).len(), 200);
     }
 
     #[test]

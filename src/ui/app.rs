@@ -1,6 +1,7 @@
+use super::components::{titled, PageTitle};
 use super::hub::SessionsHub;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -47,7 +48,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="leptos" href="/pkg/sessions-hub.css" />
-        <Title text="Sessions Hub" />
+        <PageTitle text="Sessions Hub".to_owned() />
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="hub-header">
             <h1 class="hub-header__name">
@@ -77,7 +78,7 @@ fn NotFound() -> impl IntoView {
         response.set_status(axum::http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Not found · Sessions Hub" />
+        <PageTitle text=titled("Not found") />
         <h2>"Page not found"</h2>
         <p>"There is nothing here. " <a href="/sessions">"Go to the Sessions Hub"</a> "."</p>
     }

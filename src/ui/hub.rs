@@ -1,12 +1,12 @@
 //! `/sessions`: the tabbed hub. The selected tab lives in the URL (`?tab=`), so it deep-links,
 //! survives reloads and moves with back/forward.
 
+use super::components::{titled, PageTitle};
 use super::create::{provide_wizard, CreateTab};
 use super::hooks::use_live_events;
 use super::monitor::MonitorTab;
 use super::tabs::{TabList, TabPanel};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,7 +71,7 @@ pub fn SessionsHub() -> impl IntoView {
     provide_wizard();
 
     view! {
-        <Title text=move || format!("{} · Sessions Hub", selected.get().label()) />
+        <PageTitle text=Signal::derive(move || titled(selected.get().label())) />
         <TabList selected />
         <TabPanel tab=Tab::Create selected>
             <CreateTab />

@@ -5,6 +5,7 @@ mod support;
 mod api;
 mod create;
 mod create_api;
+mod hostile;
 mod live;
 mod output;
 mod output_api;

@@ -1,4 +1,5 @@
-//! SPEC §6: DNS rebinding and cross-site writes refused; a token, when set, required.
+//! DNS rebinding and cross-site requests refused (reads and event streams too); a token, when
+//! set, required; every HTML response under a Content-Security-Policy.
 
 use crate::store::write_session;
 use crate::support::{body_text, TestHub};
@@ -79,6 +80,133 @@ async fn cross_site_writes_are_refused() {
         StatusCode::OK,
         "scripts and agents send no Origin"
     );
+}
+
+#[tokio::test]
+async fn cross_site_reads_are_refused_on_every_route() {
+    let hub = TestHub::new();
+    write_session(
+        &hub.sessions_dir(),
+        "s",
+        r#"{"agents": [{"agent_id": "a", "output_file": "a.md"}]}"#,
+    );
+    hub.refresh();
+    let routes = [
+        "/api/sessions",
+        "/api/sessions?id=s",
+        "/api/events",
+        "/api/sessions/output?feature=s&agent=a",
+        "/api/sessions/output/download?feature=s&agent=a",
+        "/api/sessions/context-discovery?stubDescription=x",
+        "/sessions?tab=monitor",
+        "/sessions?tab=monitor&session=s",
+        "/healthz",
+        "/favicon.svg",
+        "/no-such-page",
+    ];
+    for uri in routes {
+        for origin in [
+            "http://evil.example",
+            "null",
+            "http://127.0.0.1:3000.evil.example",
+        ] {
+            let response = hub
+                .send(request(
+                    Method::GET,
+                    uri,
+                    &[("host", "127.0.0.1:3000"), ("origin", origin)],
+                ))
+                .await;
+            assert_eq!(
+                response.status(),
+                StatusCode::FORBIDDEN,
+                "{uri} from {origin}"
+            );
+        }
+        let same = hub
+            .send(request(
+                Method::GET,
+                uri,
+                &[
+                    ("host", "127.0.0.1:3000"),
+                    ("origin", "http://127.0.0.1:3000"),
+                ],
+            ))
+            .await;
+        assert_ne!(
+            same.status(),
+            StatusCode::FORBIDDEN,
+            "{uri} from the hub itself"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_html_response_carries_the_security_headers() {
+    let hub = TestHub::with_config(|config| config.token = Some("s3cret".into()));
+    let bearer = ("authorization", "Bearer s3cret");
+    let mut nonces = Vec::new();
+    for uri in ["/sessions", "/sessions?tab=monitor", "/no-such-page"] {
+        let response = hub.send(request(Method::GET, uri, &[bearer])).await;
+        let headers = response.headers().clone();
+        let html = body_text(response).await;
+        let policy = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("{uri}: {policy}"))
+            .to_owned();
+        assert!(
+            html.contains(&format!("nonce=\"{nonce}\"")),
+            "{uri}: the page's scripts carry the header's nonce"
+        );
+        for directive in [
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(policy.contains(directive), "{uri}: {policy}");
+        }
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+        assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+        nonces.push(nonce);
+    }
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 3, "a fresh nonce per response");
+
+    // The sign-in page runs no script at all; its style is allowed by a nonce of its own.
+    let login = hub.get("/login").await;
+    let policy = login.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(policy.starts_with("default-src 'none'"), "{policy}");
+    let html = body_text(login).await;
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(
+        html.contains(&format!("<style nonce=\"{nonce}\">")),
+        "{html}"
+    );
+    assert!(!html.contains("<script"));
+
+    // JSON answers are not HTML, but are not sniffed as anything else either.
+    let api = hub
+        .send(request(Method::GET, "/api/sessions", &[bearer]))
+        .await;
+    assert_eq!(api.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let refused = hub.get("/api/sessions").await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(refused.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
 }
 
 #[tokio::test]

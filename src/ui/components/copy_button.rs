@@ -1,12 +1,17 @@
-//! A button that copies a text and then reads "Copied" (announced politely).
+//! A button that copies a line to paste into a terminal and then reads "Copied" (announced
+//! politely).
 
+use crate::domain::untrusted::plain_line;
 use crate::ui::hooks::use_clipboard;
 use leptos::prelude::*;
 
-/// `what` completes the accessible name: "Copy the line for agent-1".
+/// `what` completes the accessible name: "Copy the line for agent-1". What is copied is one
+/// line without control characters, so a pasted line cannot run more than itself (a newline
+/// would submit it early; a bidi override would hide what it says).
 #[component]
 pub fn CopyButton(text: String, what: String) -> impl IntoView {
     let clipboard = use_clipboard();
+    let text = plain_line(&text, usize::MAX);
     let what_label = what.clone();
     view! {
         <button

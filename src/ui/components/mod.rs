@@ -3,11 +3,15 @@
 mod copy_button;
 mod field_error;
 mod local_time;
+mod meter;
 mod modal;
+mod page_title;
 mod status_badge;
 
 pub use copy_button::CopyButton;
 pub use field_error::{FieldError, FieldMessage};
 pub use local_time::LocalTime;
+pub use meter::Meter;
 pub use modal::Modal;
+pub use page_title::{titled, PageTitle};
 pub use status_badge::{AgentStatusBadge, SessionStatusBadge};

@@ -5,7 +5,7 @@
 use super::use_wizard;
 use crate::domain::context::{ContextFile, DiscoveryResult, AUTO_SELECT_RELEVANCE};
 use crate::domain::format::group_thousands;
-use crate::ui::components::{FieldError, FieldMessage};
+use crate::ui::components::{FieldError, FieldMessage, Meter};
 use crate::ui::hooks::{use_discovery, ScanState};
 use leptos::prelude::*;
 
@@ -217,9 +217,7 @@ fn ContextRow(file: ContextFile) -> impl IntoView {
                 }}
             </td>
             <td class="relevance">
-                <span class="relevance__bar" aria-hidden="true">
-                    <span style=format!("width: {}%", file.relevance)></span>
-                </span>
+                <Meter percent=u32::from(file.relevance) class="meter meter--relevance" />
                 {file.relevance}
                 {high.then(|| view! { <span class="badge">"auto"</span> })}
             </td>

@@ -51,6 +51,7 @@ pub fn use_notifications() -> UseNotificationsReturn {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::Permission;
+    use crate::domain::untrusted::plain_line;
     use leptos::prelude::*;
     use web_sys::{Notification, NotificationOptions, NotificationPermission};
 
@@ -82,10 +83,15 @@ mod browser {
         });
     }
 
+    const MAX_TITLE_CHARS: usize = 60;
+    const MAX_BODY_CHARS: usize = 200;
+
+    /// The body names agents and features: one line, no bidi tricks, a bounded length.
     pub fn show(title: &str, body: &str) {
+        let title = plain_line(title, MAX_TITLE_CHARS);
         let options = NotificationOptions::new();
-        options.set_body(body);
-        options.set_tag(title);
-        let _ = Notification::new_with_options(title, &options);
+        options.set_body(&plain_line(body, MAX_BODY_CHARS));
+        options.set_tag(&title);
+        let _ = Notification::new_with_options(&title, &options);
     }
 }

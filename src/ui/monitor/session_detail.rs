@@ -6,10 +6,9 @@ use super::{use_monitor, RefreshButton, RefreshError, Seen, LIST_HREF};
 use crate::domain::format::{duration_words, relative_time};
 use crate::domain::{AgentStatus, AgentView, HubError, SessionDetail};
 use crate::server_fns::sessions::{get_session, DetailAnswer, MonitorSettings};
-use crate::ui::components::{AgentStatusBadge, LocalTime, SessionStatusBadge};
+use crate::ui::components::{titled, AgentStatusBadge, LocalTime, PageTitle, SessionStatusBadge};
 use crate::ui::hooks::use_clock;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -51,7 +50,7 @@ fn DetailError(
     };
     let retryable = matches!(error, HubError::Internal(_));
     view! {
-        <Title text=format!("{id} · Sessions Hub") />
+        <PageTitle text=titled(&id) />
         <div class="refresh-error" role="alert">
             <h2>{heading}</h2>
             <p>{error.to_string()}</p>
@@ -194,7 +193,7 @@ fn DetailHeader(
 ) -> impl IntoView {
     let summary = move || detail.with(|d| d.summary.clone());
     view! {
-        <Title text=move || format!("{} · Sessions Hub", summary().feature_name) />
+        <PageTitle text=Signal::derive(move || titled(&detail.with(|d| d.summary.feature_name.clone()))) />
         <header class="detail-head">
             <div>
                 <h2>{move || summary().feature_name}</h2>

@@ -5,7 +5,7 @@ use crate::domain::filter::{filter_invalid, filter_sessions, StatusFilter};
 use crate::domain::format::relative_time;
 use crate::domain::{InvalidSession, SessionList, SessionSummary};
 use crate::server_fns::sessions::{list_sessions, ListAnswer};
-use crate::ui::components::{LocalTime, SessionStatusBadge};
+use crate::ui::components::{LocalTime, Meter, SessionStatusBadge};
 use crate::ui::hooks::use_clock;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -289,7 +289,7 @@ fn SessionRow(session: SessionSummary, now: RwSignal<i64>) -> impl IntoView {
             </div>
             <div class="session-row__meta">
                 <span class="progress-text">
-                    <span class="meter" aria-hidden="true"><span style=format!("width: {percent}%")></span></span>
+                    <Meter percent=percent as u32 class="meter" />
                     {progress}
                 </span>
                 <span>"Created " <LocalTime ms=session.created_ms /></span>

@@ -3,6 +3,7 @@
 //! who each waiting agent is blocked by.
 
 use crate::domain::layout::{layout_waves, NODE_HEIGHT, NODE_WIDTH};
+use crate::domain::untrusted::plain_line;
 use crate::domain::{AgentStatus, AgentView};
 use crate::ui::components::AgentStatusBadge;
 use leptos::prelude::*;
@@ -102,7 +103,8 @@ fn WavesDiagram(agents: Vec<AgentView>) -> impl IntoView {
                 "waves-diagram__node waves-diagram__node--{}",
                 modifier(status_of(&node.id))
             );
-            let label: String = node.id.chars().take(18).collect();
+            // Fits the box; no bidi control can reorder it (Leptos escapes the markup).
+            let label = plain_line(&node.id, 18);
             view! {
                 <g class=class>
                     <rect x=node.x y=node.y width=NODE_WIDTH height=NODE_HEIGHT rx="6" />

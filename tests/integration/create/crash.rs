@@ -116,7 +116,7 @@ fn run_t5(iterations: usize) {
                 std::fs::read_to_string(sessions.join(&session.id).join("context-backbone.md"))
                     .unwrap();
             assert_eq!(
-                backbone.matches("\n## src/file").count(),
+                backbone.matches("\n## `src/file").count(),
                 8,
                 "{}: truncated backbone",
                 session.id

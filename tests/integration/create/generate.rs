@@ -119,12 +119,12 @@ fn paths_are_checked_under_the_real_project_root() {
     let backbone =
         fs::read_to_string(Path::new(&generated.session_path).join("context-backbone.md")).unwrap();
     assert_eq!(
-        backbone.matches("## inside.rs").count(),
+        backbone.matches("## `inside.rs`").count(),
         1,
         "the same file is embedded once"
     );
     assert_eq!(
-        backbone.matches("## src/lib.rs").count(),
+        backbone.matches("## `src/lib.rs`").count(),
         0,
         "…under the first name it was given"
     );
