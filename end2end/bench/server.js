@@ -8,7 +8,7 @@
 //   4. RELIABILITY T17: unchanged polls at a fixed 200 req/s, 304s, latency and server CPU per poll
 //      against full lists in the same run;
 //   5. RELIABILITY T18: mixed load for 60 s (MIXED_SECONDS): pollers, SSE clients, status updates.
-// BENCH_ONLY=load runs only 4 and 5.
+// BENCH_ONLY=load runs only 4 and 5; BENCH_ONLY=ssr only 0.
 // Prints Markdown rows for BENCHMARKS.md.
 const { chromium } = require("playwright-core");
 const { spawn } = require("node:child_process");
@@ -303,6 +303,7 @@ async function mixedLoad() {
     await mixedLoad();
     return;
   }
+  if (process.env.BENCH_ONLY === "ssr") return ssr();
   await ssr();
   await latency();
   await storm();

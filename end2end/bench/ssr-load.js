@@ -2,7 +2,9 @@
 // CLIENTS keep-alive clients (default 8) request the Create tab, the Monitor tab and a
 // deep-linked session detail in turn for SECONDS (default 60) against a release hub serving
 // 100 sessions. Every answer that is not a 200 with a whole page, every dropped connection and
-// every panic in the hub's log is a failure; the script exits 1 if there is any.
+// every panic in the hub's log is a failure; the script exits 1 if there is any. Then as many
+// clients hang up on their requests 0-4 ms in, for a quarter of the time (at most 10 s): a
+// page abandoned mid-render must not panic either.
 //
 //   node bench/ssr-load.js [--seconds N] [--clients N]
 //
@@ -116,6 +118,29 @@ async function main() {
   };
   await Promise.all(Array.from({ length: CLIENTS }, (_, n) => client(n)));
 
+  // Clients that go away: a new connection each, closed before (or while) the page comes.
+  let abandoned = 0;
+  const abandonUntil = Date.now() + Math.min(10, SECONDS / 4) * 1000;
+  const quitter = async (n) => {
+    for (let i = n; Date.now() < abandonUntil; i++) {
+      await new Promise((resolve) => {
+        const request = http.get({ host: "127.0.0.1", port, path: PATHS[i % PATHS.length], agent: false }, (response) => {
+          response.resume();
+          response.on("end", resolve);
+          response.on("error", resolve);
+        });
+        request.on("error", resolve);
+        setTimeout(() => {
+          request.destroy();
+          resolve();
+        }, Math.random() * 4);
+      });
+      abandoned++;
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, (_, n) => quitter(n)));
+  await sleep(500); // let the last abandoned renders finish
+
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));
   const log = fs.readFileSync(logFile, "utf8");
@@ -127,7 +152,8 @@ async function main() {
   console.log(
     `| SSR under load: ${CLIENTS} keep-alive clients for ${SECONDS} s, create / monitor / detail in turn, ${SESSIONS} sessions | ` +
       `${total} requests (${(total / SECONDS).toFixed(0)}/s), latency p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms; ` +
-      `**${counts.non200} non-200, ${counts.truncated} truncated, ${counts.dropped} dropped, ${panics} panics in the log** |`,
+      `**${counts.non200} non-200, ${counts.truncated} truncated, ${counts.dropped} dropped**; then ${abandoned} requests abandoned by their clients; ` +
+      `**${panics} panics in the log** |`,
   );
   if (errors.size) console.log("connection errors:", Object.fromEntries(errors));
   if (failed > 0) {

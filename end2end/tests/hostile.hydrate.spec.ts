@@ -126,3 +126,12 @@ test("the wizard's stub picker shows hostile stubs and fills the form with their
   expect(await violations(page)).toEqual([]);
   expect(dialogs).toEqual([]);
 });
+
+test("a hostile session's detail, its output viewer open, has no serious accessibility violation", async ({ hub }) => {
+  for (const n of [2, 9, 47, 50, 57]) {
+    await hub.goto(`/sessions?tab=monitor&session=${encodeURIComponent(sessions[n].id)}&output=agent-2`);
+    await hub.waitForHydration();
+    await expect(hub.outputDialog()).toBeVisible();
+    expect(await hub.seriousA11yViolations(), `session ${n}`).toEqual([]);
+  }
+});

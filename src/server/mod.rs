@@ -4,6 +4,7 @@ mod api;
 pub mod creation;
 mod error;
 mod headers;
+mod pages;
 mod security;
 mod sse;
 mod state;
@@ -13,10 +14,8 @@ pub use error::status_of;
 pub use state::AppState;
 
 use crate::config::{leptos_options, Config};
-use crate::ui::app::{shell, App};
 use axum::extract::State;
 use axum::{response::Redirect, routing::get, Json, Router};
-use leptos_axum::{generate_route_list, LeptosRoutes};
 use serde_json::json;
 
 /// Logs to stderr; `RUST_LOG` overrides the default level.
@@ -29,20 +28,12 @@ pub fn init_tracing() {
 
 /// The whole application as a router, so tests can drive it in-process.
 pub fn build_router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
-    let leptos_options = state.leptos_options.clone();
     Router::new()
         .route("/", get(|| async { Redirect::temporary("/sessions") }))
         .route("/healthz", get(healthz))
         .route("/login", get(security::login_page).post(security::login))
         .nest("/api", api::router())
-        .leptos_routes_with_context(&state, routes, headers::provide_page_policy, move || {
-            shell(leptos_options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(headers::provide_page_policy, shell))
+        .merge(pages::router(&state))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::guard,

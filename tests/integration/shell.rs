@@ -1,7 +1,8 @@
 //! The hub shell: health, the redirect, and server rendering of each tab.
 
 use crate::support::TestHub;
-use axum::http::{header, StatusCode};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
 
 /// The opening tag of the element with `id`, to check its attributes.
 fn tag_with_id<'a>(html: &'a str, id: &str) -> &'a str {
@@ -87,4 +88,81 @@ async fn unknown_pages_are_404() {
     let (status, html) = hub.get_text("/nowhere").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Page not found"));
+}
+
+/// Panics seen by the hook `concurrent_and_abandoned_renders_never_panic` installs.
+static RENDER_PANICS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Pages rendered 8 at a time on a multi-threaded runtime, half of them abandoned by their
+/// client a few milliseconds in (the request future dropped, as hyper does when a connection
+/// closes): every finished page whole, and no panic anywhere, in the request or in the effects
+/// the render spawned (a render dropped half-way used to leave those to read disposed signals).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_and_abandoned_renders_never_panic() {
+    use std::sync::atomic::Ordering;
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if info.to_string().contains("disposed") {
+            RENDER_PANICS.fetch_add(1, Ordering::SeqCst);
+        }
+        previous(info);
+    }));
+    let hub = TestHub::new();
+    for n in 0..20 {
+        crate::store::write_session(
+            &hub.sessions_dir(),
+            &format!("s-{n}"),
+            &format!(
+                r#"{{"feature_name": "Session {n}", "agents": [{{"agent_id": "a", "status": "in_progress"}}, {{"agent_id": "b", "depends_on": ["a"]}}]}}"#
+            ),
+        );
+    }
+    hub.refresh();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(4);
+    let clients = (0..8u64)
+        .map(|client| {
+            let router = hub.router.clone();
+            tokio::spawn(async move {
+                use tower::ServiceExt;
+                let paths = [
+                    "/sessions?tab=create",
+                    "/sessions?tab=monitor",
+                    "/sessions?tab=monitor&session=s-3",
+                ];
+                let (mut finished, mut abandoned) = (0u64, 0u64);
+                let mut delays = crate::support::Delays(client * 7919 + 1);
+                for i in 0.. {
+                    if std::time::Instant::now() >= deadline {
+                        break;
+                    }
+                    let uri = paths[i % paths.len()];
+                    let request = Request::builder().uri(uri).body(Body::empty()).unwrap();
+                    let render = router.clone().oneshot(request);
+                    if client % 2 == 0 {
+                        let response = render.await.unwrap();
+                        assert_eq!(response.status(), StatusCode::OK, "{uri}");
+                        let body = crate::support::body_text(response).await;
+                        assert!(body.contains("</html>"), "{uri}: a truncated page");
+                        finished += 1;
+                    } else {
+                        let wait = std::time::Duration::from_micros(delays.next_ms(4_000));
+                        let _ = tokio::time::timeout(wait, render).await;
+                        abandoned += 1;
+                    }
+                }
+                (finished, abandoned)
+            })
+        })
+        .collect::<Vec<_>>();
+    let (mut finished, mut abandoned) = (0, 0);
+    for client in clients {
+        let (f, a) = client.await.unwrap();
+        finished += f;
+        abandoned += a;
+    }
+    // The abandoned renders go on in their own tasks: give them time to end.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    println!("{finished} pages rendered, {abandoned} abandoned");
+    assert!(finished > 0 && abandoned > 0);
+    assert_eq!(RENDER_PANICS.load(Ordering::SeqCst), 0, "renders panicked");
 }

@@ -212,7 +212,8 @@ fn OutputBody(preview: OutputPreview) -> impl IntoView {
                 {preview.notes.iter().map(|note| view! { <li>{note.clone()}</li> }).collect_view()}
             </ul>
         })}
-        <div class="output-dialog__body" inner_html=preview.html></div>
+        // Focusable, so a keyboard can scroll an output wider or longer than the dialog.
+        <div class="output-dialog__body" tabindex="0" role="region" aria-label="Output content" inner_html=preview.html></div>
     }
     .into_any()
 }
