@@ -159,7 +159,44 @@ impl CommunicationFile {
                 ));
             }
         }
+        let hiding = self.fields_with_invisible_controls();
+        if !hiding.is_empty() {
+            warnings.push(format!(
+                "{} hold{} invisible characters (bidi overrides or zero-width): what is shown \
+                 may not read as what is written",
+                hiding.join(", "),
+                if hiding.len() == 1 { "s" } else { "" }
+            ));
+        }
         warnings
+    }
+
+    /// The names of the agent-written fields that hold bidi or zero-width controls.
+    fn fields_with_invisible_controls(&self) -> Vec<String> {
+        let hides = |text: &str| text.chars().any(super::untrusted::is_invisible_control);
+        let mut fields = Vec::new();
+        for (name, value) in [
+            ("the feature name", &self.feature_name),
+            ("the description", &self.description),
+            ("the work order", &self.workorder_id),
+        ] {
+            if value.as_deref().is_some_and(hides) {
+                fields.push(name.to_owned());
+            }
+        }
+        for (n, agent) in self.agents.iter().enumerate() {
+            let outputs = agent
+                .output_file
+                .iter()
+                .chain(agent.output_files.iter().flatten());
+            if hides(&agent.agent_id)
+                || agent.role.as_deref().is_some_and(hides)
+                || outputs.into_iter().any(|path| hides(path))
+            {
+                fields.push(format!("agent {}", n + 1));
+            }
+        }
+        fields
     }
 
     pub fn agent_mut(&mut self, agent_id: &str) -> Option<&mut AgentRecord> {
@@ -291,6 +328,24 @@ mod tests {
       "parallel_execution": {"max": 2},
       "instructions_file": "instructions.json"
     }"#;
+
+    #[test]
+    fn invisible_characters_in_agent_text_are_warned_about() {
+        let file: CommunicationFile = serde_json::from_str(
+            r#"{"feature_name": "report\u202egnp.exe", "agents": [
+                {"agent_id": "a", "role": "plain"},
+                {"agent_id": "b", "output_file": "out\u200b.md"}]}"#,
+        )
+        .unwrap();
+        let warnings = file.warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("the feature name, agent 2 hold invisible characters"),
+            "{warnings:?}"
+        );
+        let plain: CommunicationFile = serde_json::from_str(MONITORING).unwrap();
+        assert!(plain.warnings().is_empty());
+    }
 
     #[test]
     fn reads_the_creation_shape() {

@@ -18,10 +18,18 @@ pub fn AgentStatusBadge(status: AgentStatus) -> impl IntoView {
             status.as_str()
         )
     });
+    // An unknown status is the agent's own text: isolated, so no bidi control in it can
+    // reorder the words around it.
+    let label = match &status {
+        AgentStatus::Unknown(raw) => {
+            view! { "Unknown (" <span class="agent-text">{raw.clone()}</span> ")" }.into_any()
+        }
+        known => known.label().into_any(),
+    };
     view! {
         <span class=format!("status status--{modifier}") title=title>
             <span class="status__icon" aria-hidden="true">{icon}</span>
-            {status.label()}
+            {label}
         </span>
     }
 }

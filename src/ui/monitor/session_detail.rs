@@ -211,7 +211,7 @@ fn DetailHeader(
                 </Show>
                 <p class="muted">
                     <code>{id.clone()}</code>
-                    {move || summary().workorder_id.map(|wo| format!(" · work order {wo}"))}
+                    {move || summary().workorder_id.map(|wo| view! { " · work order " <span class="agent-text">{wo}</span> })}
                     " · created " {move || view! { <LocalTime ms=summary().created_ms /> }}
                     " · updated " {move || relative_time(now.get(), summary().updated_ms)}
                 </p>
@@ -275,7 +275,7 @@ fn OrchestratorSection(detail: RwSignal<SessionDetail>) -> impl IntoView {
                 <h3 id="orchestrator-heading">"Orchestrator"</h3>
                 <p>
                     <strong>{orchestrator.agent_id.clone().unwrap_or_else(|| "(no id)".into())}</strong>
-                    {orchestrator.role.clone().map(|role| format!(": {role}"))}
+                    {orchestrator.role.clone().map(|role| view! { ": " <span class="agent-text">{role}</span> })}
                     " "
                     {orchestrator.status.clone().map(|status| view! { <AgentStatusBadge status /> })}
                 </p>
