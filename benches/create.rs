@@ -12,7 +12,7 @@
 //! `BENCH_RUNS=n` changes the number of timed runs.
 
 use sessions_hub::discovery::{discover, keywords::extract_keywords, DiscoveryOptions};
-use sessions_hub::domain::draft::{AgentPlan, BlockInput, CreateRequest, StubInput};
+use sessions_hub::domain::create::{AgentPlan, BlockInput, CreateRequest, StubInput};
 use sessions_hub::generate::{generate, GenerateOptions};
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
 //! Output rendering under the preview cap: a 50k-line Markdown file, a 10 MB JSON file, a
-//! 1 MB Markdown baseline and a 100 KB Markdown file of the size agents usually write, each read through `SessionStore::agent_output` (open, capped read,
+//! 1 MB Markdown baseline and a 100 KB Markdown file of the size agents usually write, each read through `Hub::output_preview` (open, capped read,
 //! render, sanitise) and through `render` alone on the capped bytes.
 //!
 //! Then doubling series (RELIABILITY T10, "quadratic-style"): pathological Markdown and JSON
@@ -12,7 +12,7 @@
 
 use sessions_hub::domain::output::{OutputKind, DEFAULT_MAX_PREVIEW_BYTES};
 use sessions_hub::render::{lossy_text, render, render_str};
-use sessions_hub::store::SessionStore;
+use sessions_hub::service::{Config, Hub};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
@@ -102,8 +102,9 @@ fn size_table() {
         format!("{{\"agents\": [{}]}}", agents.join(",")),
     )
     .expect("communication.json");
-    let store = SessionStore::new(dir.path());
-    store.refresh().expect("refresh");
+    let hub = Hub::new(Config::for_sessions_dir(dir.path()));
+    hub.store().refresh().expect("refresh");
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
 
     println!("command: cargo bench --features ssr --bench render");
     println!(
@@ -111,7 +112,7 @@ fn size_table() {
         DEFAULT_MAX_PREVIEW_BYTES
     );
     println!();
-    println!("| what | size on disk | preview | notes | render median / p90 | agent_output median / p90 | render without deadline median / p90 |");
+    println!("| what | size on disk | preview | notes | render median / p90 | output_preview median / p90 | render without deadline median / p90 |");
     println!("|---|---|---|---|---|---|---|");
     for (i, (path, text)) in files.iter().enumerate() {
         let agent = format!("agent-{i}");
@@ -133,8 +134,8 @@ fn size_table() {
         let mut last = None;
         for _ in 0..=RUNS {
             let started = Instant::now();
-            let preview = store
-                .agent_output(SESSION, &agent, None, &[], DEFAULT_MAX_PREVIEW_BYTES)
+            let preview = runtime
+                .block_on(hub.output_preview(SESSION.into(), agent.clone(), None))
                 .expect("preview");
             full_times.push(started.elapsed());
             last = Some(preview);

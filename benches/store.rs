@@ -7,8 +7,9 @@ mod support;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
-use sessions_hub::config::{leptos_options, Config};
+use sessions_hub::server::leptos_options;
 use sessions_hub::server::{build_router, AppState};
+use sessions_hub::service::{Config, Hub};
 use sessions_hub::store::SessionStore;
 use support::{drop_caches, generate_sessions, ms, Stats};
 use tower::ServiceExt;
@@ -105,9 +106,9 @@ async fn main() {
 
         let state = AppState::new(
             leptos_options().unwrap(),
-            Config::for_sessions_dir(&sessions),
+            Hub::new(Config::for_sessions_dir(&sessions)),
         );
-        state.store.refresh().unwrap();
+        state.hub.store().refresh().unwrap();
         let router = build_router(state.clone());
         let (status, bytes, etag) = get(&router, None).await;
         assert_eq!(status, StatusCode::OK);
@@ -146,7 +147,7 @@ async fn main() {
             100.0 * unchanged.median().as_secs_f64() / indexed.median().as_secs_f64()
         );
         let stat_only = Stats::measure(if count >= 10_000 { 20 } else { 50 }, || {
-            state.store.refresh().unwrap();
+            state.hub.store().refresh().unwrap();
         });
         println!(
             "| {count} | background rescan of an unchanged folder (stat only) | {} | {} | runs every 5 s, not per request |",

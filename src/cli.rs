@@ -1,7 +1,7 @@
 //! The `hub` command line: `serve` (the default) and `status set`.
 
-use crate::config::{parse_duration, Config};
 use crate::live::WatchMode;
+use crate::service::{Config, Hub};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -148,6 +148,19 @@ fn config(dirs: DirArgs, serve: ServeArgs) -> Config {
     }
 }
 
+/// Parses `10`, `10s`, `500ms`, `2m`: a bare number means seconds.
+pub fn parse_duration(raw: &str) -> Result<Duration, String> {
+    let raw = raw.trim();
+    let duration = match raw.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => humantime::parse_duration(raw).map_err(|err| format!("{raw:?}: {err}"))?,
+    };
+    if duration.is_zero() {
+        return Err(format!("{raw:?}: must be greater than zero"));
+    }
+    Ok(duration)
+}
+
 /// Parses the command line and runs the chosen command.
 pub async fn run() -> ExitCode {
     let Cli {
@@ -164,20 +177,16 @@ pub async fn run() -> ExitCode {
             agent,
             status,
             expected_version,
-        })) => crate::store::write::set_agent_status(
-            &dirs.sessions_dir,
-            &session,
-            &agent,
-            &status,
-            expected_version,
-        )
-        .map(|update| {
-            println!(
-                "{}",
-                serde_json::to_string(&update).expect("an update serialises")
-            )
-        })
-        .map_err(|err| err.to_string()),
+        })) => Hub::new(Config::for_sessions_dir(dirs.sessions_dir))
+            .set_status(session, agent, status, expected_version)
+            .await
+            .map(|update| {
+                println!(
+                    "{}",
+                    serde_json::to_string(&update).expect("an update serialises")
+                )
+            })
+            .map_err(|err| err.to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -192,6 +201,15 @@ pub async fn run() -> ExitCode {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn durations_accept_bare_seconds_and_units() {
+        assert_eq!(parse_duration("10"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration("0").is_err());
+        assert!(parse_duration("soon").is_err());
+    }
 
     #[test]
     fn the_command_line_is_well_formed() {

@@ -1,5 +1,5 @@
 //! Sessions Hub: a Leptos SSR + hydration app that creates session packages for AI coding agents
-//! and monitors them live. See README.md for the map of this crate.
+//! and monitors them live. docs/ARCHITECTURE.md is the map of this crate.
 
 // Deeply nested view types (tables of rows of badges) need more than the default 128.
 #![recursion_limit = "256"]
@@ -8,14 +8,15 @@ pub mod domain;
 pub mod server_fns;
 pub mod ui;
 
+// The layers, lowest first (docs/ARCHITECTURE.md): domain, fsutil, then store, render,
+// generate, discovery and live, then service, then the two wires (server, server_fns) and the
+// command line.
 #[cfg(feature = "ssr")]
 pub mod cli;
 #[cfg(feature = "ssr")]
-pub mod config;
-#[cfg(feature = "ssr")]
-pub mod demo;
-#[cfg(feature = "ssr")]
 pub mod discovery;
+#[cfg(feature = "ssr")]
+pub mod fsutil;
 #[cfg(feature = "ssr")]
 pub mod generate;
 #[cfg(feature = "ssr")]
@@ -24,6 +25,8 @@ pub mod live;
 pub mod render;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
 

@@ -5,7 +5,7 @@
 //! a `file` (or `path`) and a `name`; anything else, or a missing or malformed file, is ignored.
 
 use super::matcher::Matcher;
-use crate::store::read::read_capped;
+use crate::fsutil::read::read_capped;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -65,7 +65,7 @@ fn relative(file: &str, root: &str) -> Option<String> {
         Some(rest) => rest.trim_start_matches('/').to_owned(),
         None => file,
     };
-    crate::domain::draft::normalize_relative_path(&file).ok()
+    crate::domain::create::normalize_relative_path(&file).ok()
 }
 
 #[cfg(test)]

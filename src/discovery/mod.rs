@@ -13,11 +13,11 @@ pub mod score;
 
 use crate::domain::context::{file_type, ContextFile, DiscoveryResult, AUTO_SELECT_RELEVANCE};
 use crate::domain::HubError;
+use crate::fsutil::read::open_nonblocking;
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 use matcher::Matcher;
 use score::{relevance, Hits};
 use std::collections::{BTreeMap, HashMap};
-use std::fs::{File, OpenOptions};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -280,18 +280,6 @@ fn read_text(path: &Path, cap: u64, buffer: &mut Vec<u8>) -> io::Result<Option<u
         file.take(cap - probe).read_to_end(buffer)?;
     }
     Ok(Some(meta.len()))
-}
-
-fn open_nonblocking(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.read(true);
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        // O_NONBLOCK: a file swapped for a FIFO after the walk saw it must not hang discovery.
-        options.custom_flags(0o4000);
-    }
-    options.open(path)
 }
 
 /// Relevance descending, then path ascending.

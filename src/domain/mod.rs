@@ -2,20 +2,19 @@
 //! filesystem, leptos or axum.
 
 pub mod context;
-pub mod draft;
+pub mod create;
 pub mod error;
-pub mod filter;
 pub mod format;
 pub mod ids;
 pub mod instructions;
-pub mod layout;
+pub mod monitor;
 pub mod output;
+pub mod output_path;
 pub mod session;
 pub mod status;
 pub mod stub;
 pub mod untrusted;
 pub mod waves;
-pub mod wizard;
 
 pub use error::HubError;
 pub use session::{

@@ -207,7 +207,7 @@ impl CommunicationFile {
 }
 
 /// A session as the list shows it: seed 000 §13.1 `Session`, plus `id` and the hub's extras.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SessionSummary {
     /// The folder name: the key for `?id=`, `&session=`, the status API and the CLI.
     pub id: String,
@@ -244,7 +244,7 @@ pub struct InvalidSession {
 }
 
 /// `GET /api/sessions`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SessionList {
     pub sessions: Vec<SessionSummary>,
     pub count: usize,
@@ -256,7 +256,7 @@ pub struct SessionList {
 }
 
 /// One agent as the detail view shows it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AgentView {
     pub agent_id: String,
     pub role: Option<String>,
@@ -271,7 +271,7 @@ pub struct AgentView {
 }
 
 /// `GET /api/sessions?id=`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SessionDetail {
     #[serde(flatten)]
     pub summary: SessionSummary,

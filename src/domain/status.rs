@@ -8,8 +8,9 @@ use std::fmt;
 ///
 /// Agents write this field by hand, so any string is accepted: a value the hub does not know is
 /// kept as [`AgentStatus::Unknown`] and shown with a warning rather than rejected.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub enum AgentStatus {
+    #[default]
     Pending,
     NotStarted,
     InProgress,
@@ -98,9 +99,12 @@ impl<'de> Deserialize<'de> for AgentStatus {
 }
 
 /// The status of a whole session. Ordered: a session only moves forward through these.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionStatus {
+    #[default]
     NotStarted,
     InProgress,
     Complete,
@@ -143,10 +147,11 @@ impl fmt::Display for SessionStatus {
 }
 
 /// Whether a session's status was written in its file or derived from its agents.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StatusSource {
     Explicit,
+    #[default]
     Calculated,
 }
 

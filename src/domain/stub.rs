@@ -32,6 +32,13 @@ pub struct StubEntry {
     pub stub: Result<Stub, String>,
 }
 
+/// The stub picker's list, and where it comes from (for the empty state).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StubList {
+    pub stubs: Vec<StubEntry>,
+    pub stubs_dir: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! `version`), and `instructions.json`.
 
 use super::plan::PlannedAgent;
-use crate::domain::draft::CreateRequest;
+use crate::domain::create::CreateRequest;
 use crate::domain::instructions::{InstructionBlock, InstructionsFile};
 use crate::domain::{AgentRecord, AgentStatus, CommunicationFile};
 use serde_json::{json, Map};

@@ -21,15 +21,16 @@ mod size;
 mod sources;
 mod staging;
 
-pub use crate::domain::draft::Generated;
+pub use crate::domain::create::Generated;
 pub use size::{check_project_file, package_size};
 pub use sources::MAX_SOURCE_BYTES;
 pub use staging::STAGING_PREFIX;
 
-use crate::domain::draft::{validate, CreateRequest};
+use crate::domain::create::{validate, CreateRequest, OneLiner};
 use crate::domain::ids::new_session_id;
 use crate::domain::HubError;
-use staging::{name_taken, sync_dir, Staging};
+use crate::fsutil::dir::sync_dir;
+use staging::{name_taken, Staging};
 use std::collections::BTreeSet;
 use std::io;
 use std::path::Path;
@@ -64,11 +65,7 @@ pub fn generate(
 ) -> Result<Generated, HubError> {
     let errors = validate(request);
     if !errors.is_empty() {
-        let details: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
-        return Err(HubError::Invalid(format!(
-            "The session request is not valid. {}",
-            details.join(" ")
-        )));
+        return Err(HubError::Validation(errors));
     }
     let agents = plan::plan(request)?;
     let (project_root, sources) = sources::resolve(project_root, request)?;
@@ -131,13 +128,13 @@ pub fn generate(
             staging.path().join("agent-prompts"),
             staging.path().join("outputs"),
         ] {
-            sync_dir(&dir).map_err(fail)?;
+            sync_dir(&dir).map_err(|err| fail(err.into()))?;
         }
-        sync_dir(staging.path()).map_err(fail)?;
+        sync_dir(staging.path()).map_err(|err| fail(err.into()))?;
 
         match staging.rename_to(&session_path) {
             Ok(()) => {
-                sync_dir(&sessions_dir).map_err(fail)?;
+                sync_dir(&sessions_dir).map_err(|err| fail(err.into()))?;
                 let mut files = vec![
                     COMMUNICATION_FILE.to_owned(),
                     INSTRUCTIONS_FILE.to_owned(),
@@ -146,9 +143,13 @@ pub fn generate(
                 files.extend(agents.iter().map(|a| a.prompt_file()));
                 let one_liners = agents
                     .iter()
-                    .map(|agent| (agent.id.to_owned(), prompts::one_liner(&session, agent)))
+                    .map(|agent| OneLiner {
+                        agent_id: agent.id.to_owned(),
+                        prompt: prompts::one_liner(&session, agent),
+                    })
                     .collect();
                 return Ok(Generated {
+                    success: true,
                     session_path: session_path.display().to_string(),
                     session_id,
                     files,
@@ -161,7 +162,7 @@ pub fn generate(
             Err(err) => return Err(fail(err)),
         }
     }
-    Err(HubError::Internal(format!(
+    Err(HubError::internal_msg(format!(
         "No free session name for {stub_id}-{} after {MAX_NAME_ATTEMPTS} attempts.",
         options.now_ms
     )))
@@ -169,7 +170,7 @@ pub fn generate(
 
 /// Removes leftover `.staging-*` folders (a crash mid-create); returns how many. The server
 /// calls it at start, before any generation can run.
-pub fn sweep_staging(sessions_dir: &Path) -> io::Result<usize> {
+pub fn sweep_staging(sessions_dir: &Path) -> Result<usize, crate::fsutil::PathError> {
     staging::sweep(sessions_dir)
 }
 
@@ -183,12 +184,12 @@ fn rfc3339(now_ms: u64) -> Result<String, HubError> {
 
 fn io_error(sessions_dir: &Path, err: io::Error) -> HubError {
     let message = format!(
-        "The session could not be written to {}: {err}.",
+        "The session could not be written to {}.",
         sessions_dir.display()
     );
     if err.kind() == io::ErrorKind::StorageFull {
-        HubError::StorageFull(message)
+        HubError::StorageFull(format!("{message} {err}"))
     } else {
-        HubError::Internal(message)
+        HubError::internal(message, err)
     }
 }

@@ -1,6 +1,6 @@
 //! A validated request, resolved: each agent with its number, wave, blocks and attachments.
 
-use crate::domain::draft::{execution_waves, AttachmentInput, BlockInput, CreateRequest};
+use crate::domain::create::{execution_waves, AttachmentInput, BlockInput, CreateRequest};
 use crate::domain::HubError;
 
 pub struct PlannedAgent<'a> {

@@ -5,7 +5,7 @@ use super::plan::PlannedAgent;
 use super::sources::Source;
 use super::GenerateOptions;
 use crate::domain::context::fence_language;
-use crate::domain::draft::{normalize_relative_path, CreateRequest};
+use crate::domain::create::{normalize_relative_path, CreateRequest};
 use crate::domain::untrusted::{markdown_code, markdown_line, markdown_paragraphs, plain_line};
 use std::fmt::Write;
 use std::path::Path;

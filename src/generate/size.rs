@@ -4,7 +4,7 @@
 
 use super::sources::{self, Source};
 use crate::domain::context::{count_lines, PackageSize, ProjectFile};
-use crate::domain::draft::CreateRequest;
+use crate::domain::create::CreateRequest;
 use crate::domain::HubError;
 use std::fs::File;
 use std::io::{self, Read};
@@ -81,7 +81,7 @@ fn count_file(source: &Source) -> io::Result<(u64, u64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::draft::AttachmentInput;
+    use crate::domain::create::AttachmentInput;
 
     #[test]
     fn counts_files_once_and_pasted_text() {

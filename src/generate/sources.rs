@@ -1,7 +1,7 @@
 //! The project files a session embeds (selected context files, then path attachments), checked
 //! against the real project root before anything is written.
 
-use crate::domain::draft::{normalize_relative_path, CreateRequest};
+use crate::domain::create::{normalize_relative_path, CreateRequest};
 use crate::domain::HubError;
 use std::fs::File;
 use std::io::Read;

@@ -2,6 +2,8 @@
 //! step (RELIABILITY decision 2), so readers see all of it or nothing. Readers skip dot-names; a
 //! crash leaves only a staging folder, which [`sweep`] removes.
 
+use crate::fsutil::dir::{entries, entry_name, sync_dir};
+use crate::fsutil::{IoResultExt, PathError};
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -61,11 +63,6 @@ impl Drop for Staging {
     }
 }
 
-/// Makes a directory's entries (new files, renames) durable.
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
 /// True when a rename failed because the target name is taken (by a non-empty folder or a
 /// file), so the next name should be tried.
 pub fn name_taken(err: &io::Error) -> bool {
@@ -79,25 +76,16 @@ pub fn name_taken(err: &io::Error) -> bool {
 
 /// Removes leftover staging folders (from a crash mid-create); returns how many. Call it when
 /// no generation is running against `sessions_dir`, i.e. at server start.
-pub fn sweep(sessions_dir: &Path) -> io::Result<usize> {
-    let entries = match fs::read_dir(sessions_dir) {
-        Ok(entries) => entries,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(0),
-        Err(err) => return Err(err),
-    };
+pub fn sweep(sessions_dir: &Path) -> Result<usize, PathError> {
     let mut removed = 0;
-    for entry in entries {
-        let entry = entry?;
-        let is_staging = entry
-            .file_name()
-            .to_str()
-            .is_some_and(|name| name.starts_with(STAGING_PREFIX));
-        if is_staging && entry.file_type()?.is_dir() {
+    for entry in entries(sessions_dir)? {
+        let is_staging = entry_name(&entry).is_some_and(|name| name.starts_with(STAGING_PREFIX));
+        if is_staging && entry.file_type().context(entry.path())?.is_dir() {
             match fs::remove_dir_all(entry.path()) {
                 Ok(()) => removed += 1,
                 // Someone else swept it first.
                 Err(err) if err.kind() == io::ErrorKind::NotFound => {}
-                Err(err) => return Err(err),
+                Err(err) => return Err(err).context(entry.path()),
             }
         }
     }

@@ -1,22 +1,21 @@
-//! The JSON API for agents and scripts (SPEC §3). Handlers are thin: parse, call the store,
-//! answer; every failure is a JSON error.
+//! The JSON API for agents and scripts: each endpoint one call into the service, its answer
+//! as JSON; every failure a JSON error (`HubError`'s `IntoResponse`).
 
-use super::error::ApiError;
+use super::error::{AppJson, Expected};
 use super::AppState;
 use crate::domain::context::DiscoveryResult;
-use crate::domain::draft::{validate, CreateRequest};
+use crate::domain::create::{CreateRequest, Generated};
+use crate::domain::output::{OutputKind, OutputPreview};
 use crate::domain::HubError;
-use crate::store::SessionStore;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::Path;
-use axum::extract::{Query, State};
+use crate::service::Hub;
+use crate::store::write::StatusUpdate;
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
-use std::sync::Arc;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,7 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/sessions/create", post(create_session))
         .route("/sessions/context-discovery", get(context_discovery))
         .route("/events", get(super::sse::events))
-        .fallback(|| async { ApiError(HubError::NotFound("no such API endpoint".into())) })
+        .fallback(|| async { HubError::NotFound("no such API endpoint".into()) })
 }
 
 #[derive(Deserialize)]
@@ -38,37 +37,30 @@ struct SessionsQuery {
 /// `GET /api/sessions` (the list) and `GET /api/sessions?id=` (one session). Both carry an
 /// `ETag` of the store generation: an unchanged poll costs a 304 and no body.
 async fn sessions(
-    State(store): State<Arc<SessionStore>>,
+    State(hub): State<Hub>,
     Query(query): Query<SessionsQuery>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let generation = store.generation();
-    let etag = format!("\"{generation}\"");
+) -> Result<Response, HubError> {
+    let etag = format!("\"{}\"", hub.generation());
     if etag_matches(&headers, &etag) {
-        return Ok(not_modified(&etag));
+        return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &etag));
     }
-    let response = match query.id {
+    Ok(match query.id {
         None => {
-            let snapshot = store.list();
+            let snapshot = hub.list();
             // The list may be newer than the generation read above: tag what is sent.
             let etag = format!("\"{}\"", snapshot.list.generation);
-            return Ok(with_etag(
-                (
-                    [(header::CONTENT_TYPE, "application/json")],
-                    snapshot.json(),
-                )
-                    .into_response(),
-                &etag,
-            ));
+            let body = (
+                [(header::CONTENT_TYPE, "application/json")],
+                snapshot.json(),
+            );
+            with_etag(body.into_response(), &etag)
         }
         Some(id) => {
-            let detail = tokio::task::spawn_blocking(move || store.detail(&id))
-                .await
-                .map_err(|err| HubError::Internal(err.to_string()))??;
-            Json(json!({ "session": detail })).into_response()
+            let detail = hub.detail(id).await?;
+            with_etag(Json(json!({ "session": detail })).into_response(), &etag)
         }
-    };
-    Ok(with_etag(response, &etag))
+    })
 }
 
 fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
@@ -81,10 +73,6 @@ fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
             let tag = tag.trim();
             tag == "*" || tag.trim_start_matches("W/") == etag
         })
-}
-
-fn not_modified(etag: &str) -> Response {
-    with_etag(StatusCode::NOT_MODIFIED.into_response(), etag)
 }
 
 fn with_etag(mut response: Response, etag: &str) -> Response {
@@ -104,24 +92,20 @@ struct StatusBody {
     expected_version: Option<u64>,
 }
 
+impl Expected for StatusBody {
+    const EXPECTED: &'static str =
+        "a JSON body like {\"status\": \"complete\", \"expected_version\": 3}";
+}
+
 /// `POST /api/sessions/{id}/agents/{agent}/status`: the locked, versioned update agents use.
 async fn set_status(
-    State(store): State<Arc<SessionStore>>,
+    State(hub): State<Hub>,
     Path((id, agent)): Path<(String, String)>,
-    body: Result<Json<StatusBody>, JsonRejection>,
-) -> Result<Json<crate::store::write::StatusUpdate>, ApiError> {
-    let Json(body) = body.map_err(|rejection| {
-        HubError::Invalid(format!(
-            "expected a JSON body like {{\"status\": \"complete\", \"expected_version\": 3}}: {}",
-            rejection.body_text()
-        ))
-    })?;
-    let update = tokio::task::spawn_blocking(move || {
-        store.set_agent_status(&id, &agent, &body.status, body.expected_version)
-    })
-    .await
-    .map_err(|err| HubError::Internal(err.to_string()))??;
-    Ok(Json(update))
+    AppJson(body): AppJson<StatusBody>,
+) -> Result<Json<StatusUpdate>, HubError> {
+    hub.set_status(id, agent, body.status, body.expected_version)
+        .await
+        .map(Json)
 }
 
 #[derive(Deserialize)]
@@ -135,58 +119,36 @@ struct OutputQuery {
 /// `GET /api/sessions/output?feature=&agent=[&path=]`: the preview (capped, rendered and
 /// sanitised) plus the raw `content`.
 async fn output(
-    State(state): State<AppState>,
+    State(hub): State<Hub>,
     Query(query): Query<OutputQuery>,
-) -> Result<Json<crate::domain::output::OutputPreview>, ApiError> {
-    let config = state.config.clone();
-    let preview = tokio::task::spawn_blocking(move || {
-        state.store.agent_output(
-            &query.feature,
-            &query.agent,
-            query.path.as_deref(),
-            &config.allow_output_roots,
-            config.max_preview_bytes,
-        )
-    })
-    .await
-    .map_err(|err| HubError::Internal(err.to_string()))??;
-    Ok(Json(preview))
+) -> Result<Json<OutputPreview>, HubError> {
+    hub.output_preview(query.feature, query.agent, query.path)
+        .await
+        .map(Json)
 }
 
 /// `GET /api/sessions/output/download?feature=&agent=[&path=]`: the whole file, streamed, as an
 /// attachment (never rendered by the browser).
 async fn download(
-    State(state): State<AppState>,
+    State(hub): State<Hub>,
     Query(query): Query<OutputQuery>,
-) -> Result<Response, ApiError> {
-    let config = state.config.clone();
-    let (file, size, name) = tokio::task::spawn_blocking(move || {
-        state.store.agent_output_file(
-            &query.feature,
-            &query.agent,
-            query.path.as_deref(),
-            &config.allow_output_roots,
-        )
-    })
-    .await
-    .map_err(|err| HubError::Internal(err.to_string()))??;
-    let content_type = match crate::domain::output::OutputKind::from_path(&name) {
-        crate::domain::output::OutputKind::Markdown => "text/markdown; charset=utf-8",
-        crate::domain::output::OutputKind::Json => "application/json",
-        crate::domain::output::OutputKind::Text => "application/octet-stream",
+) -> Result<Response, HubError> {
+    let output = hub
+        .output_file(query.feature, query.agent, query.path)
+        .await?;
+    let content_type = match output.kind {
+        OutputKind::Markdown => "text/markdown; charset=utf-8",
+        OutputKind::Json => "application/json",
+        OutputKind::Text => "application/octet-stream",
     };
     let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(
-        tokio::fs::File::from_std(file),
+        tokio::fs::File::from_std(output.file),
     ));
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&content_disposition(&name)) {
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(output.size));
+    if let Ok(value) = HeaderValue::from_str(&content_disposition(&output.name)) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)
@@ -211,47 +173,21 @@ fn content_disposition(name: &str) -> String {
     )
 }
 
-/// `POST /api/sessions/create`: validates the whole request, then writes the session (all files
-/// or none). `201 { success, sessionId, sessionPath, files, oneLiners }`; invalid input is
-/// `400 { error, fields }` (`fields`: field id -> message, see `domain::draft`) and writes
-/// nothing.
+impl Expected for CreateRequest {
+    const EXPECTED: &'static str =
+        "a JSON session request (stub, instructions, attachments, context_files, agents)";
+}
+
+/// `POST /api/sessions/create`: writes the session (all files or none). `201` with the
+/// [`Generated`] answer; invalid input is `400 { error, fields }` (field id -> message, see
+/// `domain::create`) and writes nothing.
 async fn create_session(
-    State(state): State<AppState>,
-    body: Result<Json<CreateRequest>, JsonRejection>,
-) -> Result<Response, ApiError> {
-    let Json(request) = body.map_err(|rejection| {
-        HubError::Invalid(format!(
-            "expected a JSON session request (stub, instructions, attachments, context_files, agents): {}",
-            rejection.body_text()
-        ))
-    })?;
-    let errors = validate(&request);
-    if !errors.is_empty() {
-        let message = format!(
-            "The session request is not valid. {}",
-            errors
-                .iter()
-                .map(|(field, message)| format!("{field}: {message}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
-        let body = json!({ "error": message, "fields": errors });
-        return Ok((StatusCode::BAD_REQUEST, Json(body)).into_response());
-    }
-    let generated = super::creation::create_session(&state, request).await?;
-    let one_liners: Vec<_> = generated
-        .one_liners
-        .iter()
-        .map(|(agent, line)| json!({ "agentId": agent, "prompt": line }))
-        .collect();
-    let body = json!({
-        "success": true,
-        "sessionId": generated.session_id,
-        "sessionPath": generated.session_path,
-        "files": generated.files,
-        "oneLiners": one_liners,
-    });
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    State(hub): State<Hub>,
+    AppJson(request): AppJson<CreateRequest>,
+) -> Result<(StatusCode, Json<Generated>), HubError> {
+    hub.create(request)
+        .await
+        .map(|generated| (StatusCode::CREATED, Json(generated)))
 }
 
 #[derive(Deserialize)]
@@ -265,21 +201,10 @@ struct DiscoveryQuery {
 /// relevant to a description. `projectPath` (optional) must be the project root or a folder
 /// inside it. A scan that runs out of time answers what it found, with `"partial": true`.
 async fn context_discovery(
-    State(state): State<AppState>,
+    State(hub): State<Hub>,
     Query(query): Query<DiscoveryQuery>,
-) -> Result<Json<DiscoveryResult>, ApiError> {
-    let description = query
-        .stub_description
-        .filter(|d| !d.trim().is_empty())
-        .ok_or_else(|| {
-            HubError::Invalid("stubDescription is required: the text to find context for.".into())
-        })?;
-    let folder = super::creation::resolve_project_path(
-        &state.config.project_root,
-        query.project_path.as_deref(),
-    )?;
-    let options = super::creation::discovery_options(&state.config);
-    let root = state.config.project_root.clone();
-    let result = super::creation::discover_blocking(root, folder, description, options).await?;
-    Ok(Json(result))
+) -> Result<Json<DiscoveryResult>, HubError> {
+    hub.discover(query.stub_description, query.project_path)
+        .await
+        .map(Json)
 }

@@ -7,20 +7,28 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
 /// The Leptos half of the router, each request rendered to completion (see [`to_completion`]).
 pub fn router(state: &AppState) -> Router<AppState> {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
+    // Every render and server function gets the hub (`expect_context::<Hub>()`) and its page
+    // policy.
+    let hub = state.hub.clone();
+    let context = move || {
+        provide_context(hub.clone());
+        headers::provide_page_policy();
+    };
     Router::new()
-        .leptos_routes_with_context(state, routes, headers::provide_page_policy, move || {
+        .leptos_routes_with_context(state, routes, context.clone(), move || {
             shell(leptos_options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(headers::provide_page_policy, shell))
+        >(context, shell))
         .layer(axum::middleware::from_fn(to_completion))
 }
 

@@ -30,7 +30,7 @@ pub fn check_exposure(addr: SocketAddr, token: Option<&str>) -> Result<(), Strin
 /// The guard in front of every route.
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let headers = request.headers();
-    let loopback = state.config.addr.ip().is_loopback();
+    let loopback = state.hub.config().addr.ip().is_loopback();
     if loopback && !host_is_local(headers) {
         return refuse(
             StatusCode::FORBIDDEN,
@@ -45,7 +45,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
             "cross-site request refused (Origin does not match Host)",
         );
     }
-    if let Some(token) = state.config.token.as_deref() {
+    if let Some(token) = state.hub.config().token.as_deref() {
         let path = request.uri().path();
         let open = path == "/healthz"
             || path == "/login"
@@ -161,7 +161,7 @@ pub struct LoginForm {
 
 /// `POST /login`: a right token becomes an HttpOnly cookie.
 pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Response {
-    match state.config.token.as_deref() {
+    match state.hub.config().token.as_deref() {
         Some(token) if constant_time_eq(form.token.trim(), token) => {
             let cookie = format!("{TOKEN_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/");
             let mut response = Redirect::to("/sessions").into_response();

@@ -1,5 +1,6 @@
-//! Server functions: the UI's calls into the server. Each is a thin shell over the store, in
-//! the same shape as the REST handlers.
+//! Server functions: the UI's calls into the hub. Each is one call into the service (the
+//! [`Hub`](crate::service::Hub) leptos_axum provides as context), its error answered with the
+//! error's own status, as the JSON API does.
 
 pub mod create;
 pub mod output;
@@ -16,31 +17,28 @@ impl FromServerFnError for HubError {
         match value {
             // The request never reached the hub, or its answer never came back.
             ServerFnErrorErr::Request(message) | ServerFnErrorErr::Response(message) => {
-                HubError::Internal(format!("the hub is unreachable: {message}"))
+                HubError::internal_msg(format!("the hub is unreachable: {message}"))
             }
-            other => HubError::Internal(other.to_string()),
+            other => HubError::internal_msg(other.to_string()),
         }
     }
 }
 
-/// The server's state, provided as context by leptos_axum.
+/// The hub this request is served by.
 #[cfg(feature = "ssr")]
-pub fn app_state() -> Result<crate::server::AppState, HubError> {
-    leptos::prelude::use_context::<crate::server::AppState>()
-        .ok_or_else(|| HubError::Internal("the application state is missing".into()))
+fn hub() -> crate::service::Hub {
+    leptos::prelude::expect_context::<crate::service::Hub>()
 }
 
+/// The answer, with an error's own HTTP status (400 for invalid input, ...) rather than server
+/// functions' default 500: a wrong path typed into the wizard is not a server fault.
 #[cfg(feature = "ssr")]
-pub fn now_ms() -> i64 {
-    crate::store::read::unix_ms(std::time::SystemTime::now())
-}
-
-/// Runs blocking store work off the async executor.
-#[cfg(feature = "ssr")]
-pub async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, HubError> + Send + 'static,
-) -> Result<T, HubError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|err| HubError::Internal(err.to_string()))?
+fn answer<T>(result: Result<T, HubError>) -> Result<T, HubError> {
+    use leptos::prelude::use_context;
+    if let (Err(err), Some(response)) = (&result, use_context::<leptos_axum::ResponseOptions>()) {
+        if let Ok(status) = axum::http::StatusCode::from_u16(err.status_code()) {
+            response.set_status(status);
+        }
+    }
+    result
 }

@@ -1,3 +1,5 @@
+//! The output viewer's calls.
+
 use crate::domain::output::{OutputPreview, OutputStamp};
 use crate::domain::HubError;
 use leptos::prelude::*;
@@ -11,17 +13,7 @@ pub async fn read_output(
     agent: String,
     path: Option<String>,
 ) -> Result<Result<OutputPreview, HubError>, HubError> {
-    let state = super::app_state()?;
-    super::blocking(move || {
-        Ok(state.store.agent_output(
-            &feature,
-            &agent,
-            path.as_deref(),
-            &state.config.allow_output_roots,
-            state.config.max_preview_bytes,
-        ))
-    })
-    .await
+    Ok(super::hub().output_preview(feature, agent, path).await)
 }
 
 /// Size and modification time of the file: an open viewer asks this every few seconds and
@@ -32,14 +24,5 @@ pub async fn probe_output(
     agent: String,
     path: Option<String>,
 ) -> Result<Option<OutputStamp>, HubError> {
-    let state = super::app_state()?;
-    super::blocking(move || {
-        state.store.agent_output_stamp(
-            &feature,
-            &agent,
-            path.as_deref(),
-            &state.config.allow_output_roots,
-        )
-    })
-    .await
+    super::answer(super::hub().output_stamp(feature, agent, path).await)
 }

@@ -4,8 +4,6 @@
 //! reconcile loop, and the watcher) so that serving the list never rescans the disk. Each
 //! refresh is stat-only for sessions whose `communication.json` did not change.
 
-pub mod atomic;
-pub mod lock;
 pub mod output;
 pub mod read;
 pub mod stubs;
@@ -15,7 +13,8 @@ pub mod write;
 use crate::domain::{
     CommunicationFile, HubError, InvalidSession, SessionDetail, SessionList, SessionSummary,
 };
-use read::{read_parsed, unix_ms, Fingerprint, MAX_METADATA_BYTES};
+use crate::fsutil::fingerprint::{unix_ms, Fingerprint};
+use read::{read_parsed, MAX_METADATA_BYTES};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fs;
 use std::io;

@@ -1,9 +1,10 @@
 //! Stubs: `<stubs-dir>/<feature>/stub.json`, read tolerantly for the wizard's stub picker.
 
-use super::read::{describe, read_capped};
+use super::read::describe;
 use crate::domain::ids::validate_session_id;
 use crate::domain::stub::{Stub, StubEntry};
 use crate::domain::HubError;
+use crate::fsutil::read::read_capped;
 use std::fs;
 use std::path::Path;
 

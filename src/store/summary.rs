@@ -1,12 +1,13 @@
 //! Building the list and detail views of a session from its files.
 
-use super::read::{read_parsed, unix_ms, Fingerprint, MAX_METADATA_BYTES};
+use super::read::{read_parsed, MAX_METADATA_BYTES};
 use super::INSTRUCTIONS_FILE;
 use crate::domain::instructions::InstructionsFile;
 use crate::domain::waves::compute_waves;
 use crate::domain::{
     AgentStatus, AgentView, CommunicationFile, InstructionsOverview, SessionDetail, SessionSummary,
 };
+use crate::fsutil::fingerprint::{unix_ms, Fingerprint};
 use std::path::Path;
 
 pub fn summarise(

@@ -2,18 +2,29 @@
 //! read-modify-write with a version check and an atomic replace. The HTTP API, the CLI and the
 //! demo's simulated agents all come through here.
 
-use super::atomic::{sync_dir, write_atomic, TEMP_PREFIX};
-use super::lock::SessionLock;
-use super::read::{read_capped, MAX_METADATA_BYTES};
+use super::read::MAX_METADATA_BYTES;
 use super::COMMUNICATION_FILE;
 use crate::domain::ids::validate_session_id;
 use crate::domain::{AgentStatus, CommunicationFile, HubError};
+use crate::fsutil::atomic::{is_temp_file_name, write_atomic};
+use crate::fsutil::dir::{entries, entry_name, sync_dir};
+use crate::fsutil::lock::FileLock;
+use crate::fsutil::read::read_capped;
+use crate::fsutil::PathError;
 use serde::{Deserialize, Serialize};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The session's lock file: a sidecar that is never renamed or deleted.
+pub const LOCK_FILE: &str = ".hub.lock";
+
+/// Holds `folder`'s session lock (waiting up to `timeout`) while the guard lives.
+pub fn lock_session(folder: &Path, timeout: Duration) -> Result<FileLock, PathError> {
+    FileLock::acquire(&folder.join(LOCK_FILE), timeout)
+}
 
 /// What a status update did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,8 +56,7 @@ pub fn set_agent_status(
             sessions_dir.display()
         )));
     }
-    let _lock =
-        SessionLock::acquire(&folder, LOCK_TIMEOUT).map_err(|err| io_error(&folder, err))?;
+    let _lock = lock_session(&folder, LOCK_TIMEOUT).map_err(|err| write_error(&folder, err))?;
 
     let path = folder.join(COMMUNICATION_FILE);
     let (bytes, _) = read_capped(&path, MAX_METADATA_BYTES)
@@ -78,7 +88,7 @@ pub fn set_agent_status(
         COMMUNICATION_FILE,
         file.to_pretty_json().as_bytes(),
     )
-    .map_err(|err| io_error(&folder, err))?;
+    .map_err(|err| write_error(&folder, err))?;
     Ok(StatusUpdate {
         session: id.to_owned(),
         agent: agent.to_owned(),
@@ -93,24 +103,15 @@ pub fn set_agent_status(
 /// folders; returns how many. Call it at server start. A CLI writer may be running even then, so
 /// each folder is swept under its session lock: a live writer holds the lock while its temp file
 /// exists, a killed one holds nothing. A folder whose lock is busy is left for the next start.
-pub fn sweep_temp_files(sessions_dir: &Path) -> io::Result<usize> {
-    let entries = match std::fs::read_dir(sessions_dir) {
-        Ok(entries) => entries,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(0),
-        Err(err) => return Err(err),
-    };
+pub fn sweep_temp_files(sessions_dir: &Path) -> Result<usize, PathError> {
     let mut removed = 0;
-    for entry in entries {
-        let entry = entry?;
-        let visible = entry
-            .file_name()
-            .to_str()
-            .is_some_and(|name| !name.starts_with('.'));
+    for entry in entries(sessions_dir)? {
+        let visible = entry_name(&entry).is_some_and(|name| !name.starts_with('.'));
         let folder = entry.path();
         if !visible || !folder.is_dir() || temp_files(&folder).is_empty() {
             continue;
         }
-        let Ok(_lock) = SessionLock::acquire(&folder, Duration::ZERO) else {
+        let Ok(_lock) = lock_session(&folder, Duration::ZERO) else {
             continue;
         };
         let before = removed;
@@ -127,28 +128,24 @@ pub fn sweep_temp_files(sessions_dir: &Path) -> io::Result<usize> {
 }
 
 fn temp_files(folder: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(folder) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
+    entries(folder)
+        .unwrap_or_default()
+        .into_iter()
         .filter(|entry| {
-            entry
-                .file_name()
-                .to_str()
-                .is_some_and(|name| name.starts_with(TEMP_PREFIX) && name.ends_with(".tmp"))
+            entry_name(entry).is_some_and(|name| is_temp_file_name(&name))
                 && entry.file_type().is_ok_and(|kind| kind.is_file())
         })
         .map(|entry| entry.path())
         .collect()
 }
 
-fn io_error(folder: &Path, err: io::Error) -> HubError {
+/// A full disk is the user's to fix, and says so; anything else is the hub's fault.
+fn write_error(folder: &Path, err: PathError) -> HubError {
     match err.kind() {
         io::ErrorKind::StorageFull => {
             HubError::StorageFull(format!("cannot write in {}", folder.display()))
         }
-        _ => HubError::Internal(format!("{}: {err}", folder.display())),
+        _ => HubError::internal("cannot write the session's communication.json", err),
     }
 }
 
@@ -235,7 +232,7 @@ mod tests {
             fs::write(dir.path().join(folder).join(".~hub-x1.tmp"), "{").unwrap();
         }
         fs::write(dir.path().join("s/.~hub-keep"), "not ours").unwrap();
-        let live_writer = SessionLock::acquire(&dir.path().join("busy"), LOCK_TIMEOUT).unwrap();
+        let live_writer = lock_session(&dir.path().join("busy"), LOCK_TIMEOUT).unwrap();
         assert_eq!(sweep_temp_files(dir.path()).unwrap(), 1);
         assert!(!dir.path().join("s/.~hub-x1.tmp").exists());
         assert!(dir.path().join("s/.~hub-keep").exists());

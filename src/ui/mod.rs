@@ -5,5 +5,6 @@ pub mod components;
 pub mod create;
 pub mod hooks;
 pub mod hub;
+pub mod model;
 pub mod monitor;
 pub mod tabs;

@@ -10,7 +10,7 @@ mod generate;
 mod golden;
 mod stubs;
 
-use sessions_hub::domain::draft::{
+use sessions_hub::domain::create::{
     AgentPlan, AttachmentInput, BlockInput, CreateRequest, StubInput,
 };
 use sessions_hub::domain::instructions::InstructionsFile;

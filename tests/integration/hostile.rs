@@ -94,7 +94,7 @@ fn hostile_hub() -> (TestHub, Vec<(String, String)>) {
         config.stubs_dir = config.sessions_dir.join("../stubs");
     });
     let sessions = write_hostile_sessions(&hub.sessions_dir());
-    write_hostile_stubs(&hub.state.config.stubs_dir);
+    write_hostile_stubs(&hub.state.hub.config().stubs_dir);
     hub.refresh();
     (hub, sessions)
 }

@@ -38,7 +38,7 @@ async fn the_status_api_updates_under_a_version_check() {
     let hub = TestHub::new();
     write_session(&hub.sessions_dir(), "s", ROSTER);
     hub.refresh();
-    let generation = hub.state.store.generation();
+    let generation = hub.state.hub.store().generation();
 
     let (status, body) = post_status(
         &hub,
@@ -50,7 +50,7 @@ async fn the_status_api_updates_under_a_version_check() {
     assert_eq!(body["version"], 1);
     assert_eq!(body["previous"], "pending");
     assert!(
-        hub.state.store.generation() > generation,
+        hub.state.hub.store().generation() > generation,
         "the change shows without waiting for a rescan"
     );
 
@@ -177,7 +177,7 @@ async fn the_event_stream_carries_generations_and_what_changed() {
     let hub = TestHub::new();
     write_session(&hub.sessions_dir(), "s", ROSTER);
     hub.refresh();
-    let current = hub.state.store.generation();
+    let current = hub.state.hub.store().generation();
 
     // A new client learns the current generation at once.
     let mut events = open_events(&hub, None).await;
@@ -191,7 +191,8 @@ async fn the_event_stream_carries_generations_and_what_changed() {
 
     // A change: the event names the session.
     hub.state
-        .store
+        .hub
+        .store()
         .set_agent_status("s", "a1", "complete", None)
         .unwrap();
     let (id, data) = next_event(&mut events, &mut buffer, Duration::from_secs(2))
@@ -236,8 +237,8 @@ async fn a_burst_of_changes_is_folded_into_few_events() {
     let hub = TestHub::new();
     write_session(&hub.sessions_dir(), "s", ROSTER);
     hub.refresh();
-    let mut events = open_events(&hub, Some(hub.state.store.generation())).await;
-    let store = hub.state.store.clone();
+    let mut events = open_events(&hub, Some(hub.state.hub.store().generation())).await;
+    let store = hub.state.hub.store().clone();
     let writer = tokio::task::spawn_blocking(move || {
         let started = Instant::now();
         let mut n = 0;

@@ -139,7 +139,11 @@ async fn concurrent_and_abandoned_renders_never_panic() {
                     let request = Request::builder().uri(uri).body(Body::empty()).unwrap();
                     let render = router.clone().oneshot(request);
                     if client % 2 == 0 {
-                        let response = render.await.unwrap();
+                        let response =
+                            tokio::time::timeout(std::time::Duration::from_secs(10), render)
+                                .await
+                                .unwrap_or_else(|_| panic!("{uri}: the render hung"))
+                                .unwrap();
                         assert_eq!(response.status(), StatusCode::OK, "{uri}");
                         let body = crate::support::body_text(response).await;
                         assert!(body.contains("</html>"), "{uri}: a truncated page");

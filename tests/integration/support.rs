@@ -1,8 +1,9 @@
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode};
 use http_body_util::BodyExt;
-use sessions_hub::config::{leptos_options, Config};
+use sessions_hub::server::leptos_options;
 use sessions_hub::server::{build_router, AppState};
+use sessions_hub::service::{Config, Hub};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -29,7 +30,7 @@ impl TestHub {
         std::fs::create_dir_all(&sessions).unwrap();
         let mut config = Config::for_sessions_dir(sessions);
         adjust(&mut config);
-        let state = AppState::new(leptos_options().unwrap(), config);
+        let state = AppState::new(leptos_options().unwrap(), Hub::new(config));
         Self {
             dir,
             router: build_router(state.clone()),
@@ -43,7 +44,7 @@ impl TestHub {
 
     /// What the reconcile loop (and later the watcher) does in the running server.
     pub fn refresh(&self) {
-        self.state.store.refresh().unwrap();
+        self.state.hub.store().refresh().unwrap();
     }
 
     pub async fn get(&self, uri: &str) -> Response<Body> {

@@ -20,9 +20,9 @@
 use crate::store::write_session;
 use crate::support::{body_text, kill_child_after, Delays, Killed, TestHub};
 use serde_json::{json, Value};
+use sessions_hub::fsutil::atomic::TEMP_PREFIX;
 use sessions_hub::generate::STAGING_PREFIX;
 use sessions_hub::live::{self, WatchMode};
-use sessions_hub::store::atomic::TEMP_PREFIX;
 use sessions_hub::store::write::set_agent_status;
 use sessions_hub::store::SessionStore;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -362,7 +362,7 @@ async fn run_t3(storm: Duration) {
     hub.refresh();
     // Change detection as in the server: native events, debounced, plus the periodic rescan.
     let (stop_watcher, stopped) = tokio::sync::watch::channel(false);
-    let watcher = live::start(hub.state.store.clone(), WatchMode::Native, stopped);
+    let watcher = live::start(hub.state.hub.store().clone(), WatchMode::Native, stopped);
     tokio::time::sleep(Duration::from_millis(100)).await;
 
     // The hostile writer: truncate + write in place, no lock, no rename, as fast as it can.
@@ -427,7 +427,7 @@ async fn run_t3(storm: Duration) {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     };
-    let detail = hub.state.store.detail("s").unwrap();
+    let detail = hub.state.hub.store().detail("s").unwrap();
     assert_eq!(detail.agents[0].status.to_string(), status_for(last));
     let (_, text) = hub.get_text("/api/sessions").await;
     let list: Value = serde_json::from_str(&text).unwrap();

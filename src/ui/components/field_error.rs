@@ -1,6 +1,6 @@
 //! A validation message next to its field, tied to the control with `aria-describedby`.
 
-use crate::domain::draft::FieldErrors;
+use crate::domain::create::FieldErrors;
 use leptos::prelude::*;
 
 /// One field's message (if any) and the element id it is shown under: the id scheme of

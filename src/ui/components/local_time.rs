@@ -1,5 +1,5 @@
-use crate::domain::format::{iso_utc, utc_minutes};
 use crate::ui::app::use_hydrated;
+use crate::ui::model::time::{iso_utc, utc_minutes};
 use leptos::prelude::*;
 
 /// A point in time: UTC in the server render (it cannot know the reader's time zone), the

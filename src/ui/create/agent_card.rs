@@ -1,7 +1,7 @@
 //! One agent of the roster: role, instruction blocks, attachments, dependencies.
 
 use super::use_wizard;
-use crate::domain::draft::AgentPlan;
+use crate::domain::create::AgentPlan;
 use crate::ui::components::FieldError;
 use leptos::prelude::*;
 
@@ -12,7 +12,7 @@ fn Checks(
     agent: String,
     items: Signal<Vec<(String, String)>>,
     list: fn(&AgentPlan) -> &Vec<String>,
-    set: fn(&mut crate::domain::wizard::WizardDraft, &str, &str, bool),
+    set: fn(&mut crate::ui::model::wizard::WizardDraft, &str, &str, bool),
     field: crate::ui::components::FieldMessage,
     empty: &'static str,
 ) -> impl IntoView {

@@ -2,14 +2,14 @@
 //! text file under the project root) or pasted text. Problems stay next to the form's fields.
 
 use super::use_wizard;
-use crate::domain::draft::FieldErrors;
-use crate::domain::wizard::{
-    check_new_attachment, AttachmentSource, NewAttachment, NEW_ATTACHMENT_CONTENT,
-    NEW_ATTACHMENT_PATH,
-};
+use crate::domain::create::FieldErrors;
 use crate::server_fns::create::check_attachment_path;
 use crate::ui::components::{FieldError, FieldMessage};
 use crate::ui::hooks::focus::{focus_first_invalid, focus_id};
+use crate::ui::model::wizard::{
+    check_new_attachment, AttachmentSource, NewAttachment, NEW_ATTACHMENT_CONTENT,
+    NEW_ATTACHMENT_PATH,
+};
 use leptos::prelude::*;
 
 #[component]

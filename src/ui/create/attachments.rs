@@ -3,7 +3,7 @@
 use super::attachment_form::AttachmentForm;
 use super::use_wizard;
 use crate::domain::context::count_lines;
-use crate::domain::draft::AttachmentInput;
+use crate::domain::create::AttachmentInput;
 use crate::ui::components::FieldError;
 use leptos::prelude::*;
 

@@ -160,7 +160,7 @@ fn ContextRow(file: ContextFile) -> impl IntoView {
     let wizard = use_wizard();
     let id = format!(
         "context-{}",
-        crate::domain::draft::FieldErrors::dom_id(&file.path)
+        crate::domain::create::FieldErrors::dom_id(&file.path)
     );
     let path = file.path.clone();
     // Index in the selection: the field id of its message, if validation has one.
@@ -196,7 +196,7 @@ fn ContextRow(file: ContextFile) -> impl IntoView {
     let dom_id = move || {
         field
             .get()
-            .map(|f| crate::domain::draft::FieldErrors::dom_id(&f))
+            .map(|f| crate::domain::create::FieldErrors::dom_id(&f))
     };
     view! {
         <tr class=high.then_some("discovery-table__row--high")>

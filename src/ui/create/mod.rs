@@ -23,13 +23,14 @@ mod stub_picker;
 mod waves_preview;
 mod wizard_nav;
 
-use crate::domain::draft::{validate_step, FieldErrors, WizardStep};
-use crate::domain::wizard::{WizardDraft, STORAGE_KEY};
+use crate::domain::create::FieldErrors;
 use crate::server_fns::create::generate_session;
 use crate::ui::app::use_hydrated;
 use crate::ui::components::FieldMessage;
 use crate::ui::hooks::focus::focus_heading;
 use crate::ui::hooks::use_persisted_draft;
+use crate::ui::model::wizard::{validate_step, WizardStep};
+use crate::ui::model::wizard::{WizardDraft, STORAGE_KEY};
 use leptos::html;
 use leptos::prelude::*;
 use step_agents::StepAgents;

@@ -4,9 +4,9 @@
 use super::agent_card::AgentCard;
 use super::use_wizard;
 use super::waves_preview::WavesPreview;
-use crate::domain::draft::overlap_warnings;
-use crate::domain::wizard::MAX_AGENTS;
+use crate::domain::create::overlap_warnings;
 use crate::ui::components::FieldError;
+use crate::ui::model::wizard::MAX_AGENTS;
 use leptos::prelude::*;
 
 #[component]

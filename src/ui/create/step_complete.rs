@@ -2,8 +2,8 @@
 //! button), "Monitor this session" and "Create another".
 
 use super::use_wizard;
-use crate::domain::wizard::WizardDraft;
 use crate::ui::components::CopyButton;
+use crate::ui::model::wizard::WizardDraft;
 use crate::ui::monitor::session_href;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -28,12 +28,13 @@ pub fn StepComplete() -> impl IntoView {
     let lines = generated
         .one_liners
         .iter()
-        .map(|(agent, line)| {
+        .map(|line| {
+            let agent = &line.agent_id;
             view! {
                 <li class="one-liner">
                     <span class="one-liner__agent">{agent.clone()}</span>
-                    <code class="one-liner__text">{line.clone()}</code>
-                    <CopyButton text=line.clone() what=format!("the line for {agent}") />
+                    <code class="one-liner__text">{line.prompt.clone()}</code>
+                    <CopyButton text=line.prompt.clone() what=format!("the line for {agent}") />
                 </li>
             }
         })

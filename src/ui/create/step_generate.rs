@@ -3,10 +3,10 @@
 //! checks the files) shows the error here and keeps every input.
 
 use super::use_wizard;
-use crate::domain::draft::{validate, CreateRequest};
+use crate::domain::create::{validate, CreateRequest};
 use crate::domain::format::{group_thousands, human_bytes};
-use crate::domain::wizard::waves_in_order;
 use crate::server_fns::create::measure_package;
+use crate::ui::model::wizard::waves_in_order;
 use leptos::prelude::*;
 
 #[component]

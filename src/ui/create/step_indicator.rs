@@ -1,7 +1,7 @@
 //! Where the user is: an ordered list with `aria-current="step"`, plus a polite live region
 //! that announces each move ("Step 2 of 5: Context and attachments").
 
-use crate::domain::draft::WizardStep;
+use crate::ui::model::wizard::WizardStep;
 use leptos::prelude::*;
 
 #[component]

@@ -2,9 +2,9 @@
 //! or typed in for an ad-hoc stub.
 
 use super::use_wizard;
-use crate::domain::draft::StubInput;
-use crate::domain::wizard::StubChoice;
+use crate::domain::create::StubInput;
 use crate::ui::components::FieldError;
+use crate::ui::model::wizard::StubChoice;
 use leptos::prelude::*;
 
 #[component]

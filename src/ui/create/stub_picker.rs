@@ -2,10 +2,11 @@
 //! cannot be read is listed, disabled, with the reason.
 
 use super::use_wizard;
+use crate::domain::stub::StubList;
 use crate::domain::stub::{Stub, StubEntry};
-use crate::domain::wizard::StubChoice;
-use crate::server_fns::create::{list_stubs, StubList};
+use crate::server_fns::create::list_stubs;
 use crate::ui::components::FieldError;
+use crate::ui::model::wizard::StubChoice;
 use leptos::prelude::*;
 
 #[component]

@@ -2,7 +2,7 @@
 //! named instead.
 
 use super::use_wizard;
-use crate::domain::wizard::waves_in_order;
+use crate::ui::model::wizard::waves_in_order;
 use leptos::prelude::*;
 
 #[component]

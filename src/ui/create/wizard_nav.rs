@@ -3,9 +3,9 @@
 
 use super::step_generate::GENERATE_ERROR_ID;
 use super::use_wizard;
-use crate::domain::draft::{validate_step, WizardStep};
 use crate::ui::app::use_hydrated;
 use crate::ui::hooks::focus::focus_first_invalid;
+use crate::ui::model::wizard::{validate_step, WizardStep};
 use leptos::prelude::*;
 
 #[component]

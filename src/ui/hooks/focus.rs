@@ -3,7 +3,7 @@
 //! ## Server-Side Rendering
 //! Both are no-ops on the server (focus only exists in a browser).
 
-use crate::domain::draft::FieldErrors;
+use crate::domain::create::FieldErrors;
 use leptos::html;
 use leptos::prelude::*;
 

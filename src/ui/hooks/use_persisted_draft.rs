@@ -1,6 +1,6 @@
 //! Keeps the wizard's draft in `localStorage`, so a reload (or a crash of the tab) keeps it.
 
-use crate::domain::wizard::WizardDraft;
+use crate::ui::model::wizard::WizardDraft;
 use leptos::prelude::*;
 
 /// What [`use_persisted_draft`] returns.
@@ -15,7 +15,7 @@ pub struct UsePersistedDraftReturn {
 ///
 /// The stored draft is applied in an effect, never during the first render: the server
 /// renders the empty draft, hydration must find the same, and only then may the page show
-/// what the browser kept. A stored draft of another [`DRAFT_VERSION`](crate::domain::wizard::DRAFT_VERSION)
+/// what the browser kept. A stored draft of another [`DRAFT_VERSION`](crate::ui::model::wizard::DRAFT_VERSION)
 /// is ignored.
 ///
 /// ## Server-Side Rendering

@@ -10,11 +10,12 @@ mod session_detail;
 mod session_list;
 mod waves;
 
-use crate::server_fns::sessions::ChangeDetection;
+use crate::domain::monitor::ChangeDetection;
 use crate::ui::hooks::{
     use_live_events, use_notifications, use_refresh, Channel, Permission, UseLiveEventsReturn,
     UseNotificationsReturn, UseRefreshReturn,
 };
+use crate::ui::model::announce::Seen;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use session_detail::SessionDetailView;
@@ -33,29 +34,6 @@ pub struct MonitorContext {
     pub fetch_failed: RwSignal<bool>,
     pub detection: RwSignal<Option<ChangeDetection>>,
     pub notifications: UseNotificationsReturn,
-}
-
-/// A change seen on refresh: read out by screen readers, and worth a browser notification when
-/// an agent or a session finishes or gets stuck.
-pub struct Seen {
-    pub said: String,
-    pub notification: Option<(String, String)>,
-}
-
-impl Seen {
-    pub fn quiet(said: String) -> Self {
-        Self {
-            said,
-            notification: None,
-        }
-    }
-
-    pub fn notable(said: String, title: &str) -> Self {
-        Self {
-            notification: Some((title.to_owned(), said.clone())),
-            said,
-        }
-    }
 }
 
 impl MonitorContext {

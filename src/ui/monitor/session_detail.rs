@@ -2,12 +2,14 @@
 
 use super::output_viewer::{OutputViewer, ViewOutputButton};
 use super::waves::Waves;
-use super::{use_monitor, RefreshButton, RefreshError, Seen, LIST_HREF};
-use crate::domain::format::{duration_words, relative_time};
+use super::{use_monitor, RefreshButton, RefreshError, LIST_HREF};
+use crate::domain::monitor::{DetailAnswer, MonitorSettings};
 use crate::domain::{AgentStatus, AgentView, HubError, SessionDetail};
-use crate::server_fns::sessions::{get_session, DetailAnswer, MonitorSettings};
+use crate::server_fns::sessions::get_session;
 use crate::ui::components::{titled, AgentStatusBadge, LocalTime, PageTitle, SessionStatusBadge};
 use crate::ui::hooks::use_clock;
+use crate::ui::model::announce::detail_changes;
+use crate::ui::model::time::{duration_words, relative_time};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -40,15 +42,18 @@ fn DetailError(
     retry: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(crate::server::status_of(&error));
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::StatusCode::from_u16(error.status_code()),
+    ) {
+        response.set_status(status);
     }
     let heading = match &error {
         HubError::NotFound(_) => "Session not found".to_owned(),
         HubError::Unreadable(_) => "This session cannot be read".to_owned(),
         _ => "Cannot load this session".to_owned(),
     };
-    let retryable = matches!(error, HubError::Internal(_));
+    let retryable = error.is_internal();
     view! {
         <PageTitle text=titled(&id) />
         <div class="refresh-error" role="alert">
@@ -57,46 +62,6 @@ fn DetailError(
             {retryable.then(|| view! { <button type="button" on:click=move |_| retry()>"Retry"</button> })}
         </div>
     }
-}
-
-/// What changed between two reads of the session, for the live region and notifications.
-fn describe_changes(before: &SessionDetail, after: &SessionDetail) -> Vec<Seen> {
-    let name = &after.summary.feature_name;
-    let mut changes = Vec::new();
-    for agent in &after.agents {
-        let old = before
-            .agents
-            .iter()
-            .find(|old| old.agent_id == agent.agent_id);
-        if old.is_none_or(|old| old.status != agent.status) {
-            let said = format!(
-                "{} is now {}",
-                agent.agent_id,
-                agent.status.label().to_lowercase()
-            );
-            changes.push(match agent.status {
-                AgentStatus::Complete => {
-                    Seen::notable(format!("{said} ({name})"), "Agent complete")
-                }
-                AgentStatus::Blocked => Seen::notable(format!("{said} ({name})"), "Agent blocked"),
-                _ => Seen::quiet(said),
-            });
-        }
-    }
-    if before.summary.status != after.summary.status {
-        let said = format!(
-            "Session is now {}",
-            after.summary.status.label().to_lowercase()
-        );
-        changes.push(
-            if after.summary.status == crate::domain::SessionStatus::Complete {
-                Seen::notable(format!("{name} is complete"), "Session complete")
-            } else {
-                Seen::quiet(said)
-            },
-        );
-    }
-    changes
 }
 
 #[component]
@@ -130,10 +95,9 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
                 }
                 match result {
                     Ok(answer) => {
-                        monitor
-                            .announce(detail.with_untracked(|before| {
-                                describe_changes(before, &answer.session)
-                            }));
+                        monitor.announce(
+                            detail.with_untracked(|before| detail_changes(before, &answer.session)),
+                        );
                         detail.set(answer.session);
                         generation.set(answer.generation);
                         monitor.detection.set(Some(answer.detection));

@@ -1,12 +1,14 @@
 //! The list of sessions: search, status filter, invalid entries, empty state.
 
-use super::{session_href, use_monitor, RefreshButton, RefreshError, Seen};
-use crate::domain::filter::{filter_invalid, filter_sessions, StatusFilter};
-use crate::domain::format::relative_time;
-use crate::domain::{InvalidSession, SessionList, SessionSummary};
-use crate::server_fns::sessions::{list_sessions, ListAnswer};
+use super::{session_href, use_monitor, RefreshButton, RefreshError};
+use crate::domain::monitor::ListAnswer;
+use crate::domain::{InvalidSession, SessionSummary};
+use crate::server_fns::sessions::list_sessions;
 use crate::ui::components::{LocalTime, Meter, SessionStatusBadge};
 use crate::ui::hooks::use_clock;
+use crate::ui::model::announce::list_changes;
+use crate::ui::model::filter::{filter_invalid, filter_sessions, StatusFilter};
+use crate::ui::model::time::relative_time;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
@@ -35,37 +37,6 @@ pub fn SessionListView() -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-/// What changed between two lists, for the live region and notifications.
-fn describe_changes(before: &SessionList, after: &SessionList) -> Vec<Seen> {
-    let mut changes = Vec::new();
-    for session in &after.sessions {
-        match before.sessions.iter().find(|old| old.id == session.id) {
-            None => changes.push(Seen::quiet(format!("New session {}", session.feature_name))),
-            Some(old) if old.status != session.status => {
-                let said = format!(
-                    "{} is now {}",
-                    session.feature_name,
-                    session.status.label().to_lowercase()
-                );
-                changes.push(
-                    if session.status == crate::domain::SessionStatus::Complete {
-                        Seen::notable(said, "Session complete")
-                    } else {
-                        Seen::quiet(said)
-                    },
-                );
-            }
-            Some(_) => {}
-        }
-    }
-    for bad in &after.invalid {
-        if !before.invalid.iter().any(|old| old.id == bad.id) {
-            changes.push(Seen::quiet(format!("Session {} cannot be read", bad.id)));
-        }
-    }
-    changes
 }
 
 #[component]
@@ -97,7 +68,7 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
                 match result {
                     Ok(answer) => {
                         monitor.announce(
-                            list.with_untracked(|before| describe_changes(before, &answer.list)),
+                            list.with_untracked(|before| list_changes(before, &answer.list)),
                         );
                         list.set(answer.list);
                         monitor.detection.set(Some(answer.detection));

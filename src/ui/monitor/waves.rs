@@ -2,10 +2,10 @@
 //! to its dependent) and, for screen readers and narrow screens, the same as a list that says
 //! who each waiting agent is blocked by.
 
-use crate::domain::layout::{layout_waves, NODE_HEIGHT, NODE_WIDTH};
 use crate::domain::untrusted::plain_line;
 use crate::domain::{AgentStatus, AgentView};
 use crate::ui::components::AgentStatusBadge;
+use crate::ui::model::layout::{layout_waves, NODE_HEIGHT, NODE_WIDTH};
 use leptos::prelude::*;
 
 /// Agents laid out by execution wave, with who each waiting agent waits for.

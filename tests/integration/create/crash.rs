@@ -56,7 +56,7 @@ fn t5_child_generates_until_killed() {
 }
 
 /// The sample request with a context of a few MB, so a kill often lands mid-write.
-fn crash_request() -> sessions_hub::domain::draft::CreateRequest {
+fn crash_request() -> sessions_hub::domain::create::CreateRequest {
     let mut request = sample_request();
     request.attachments.retain(|a| a.given_path().is_none());
     request

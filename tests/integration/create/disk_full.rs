@@ -17,7 +17,7 @@ const CHILD_ENV: &str = "HUB_T6_CHILD_SESSIONS";
 const PROJECT_ENV: &str = "HUB_T6_CHILD_PROJECT";
 const CHILD_TEST: &str = "create::disk_full::t6_child_fills_the_disk";
 
-fn request(context: &str) -> sessions_hub::domain::draft::CreateRequest {
+fn request(context: &str) -> sessions_hub::domain::create::CreateRequest {
     let mut request = sample_request();
     request.attachments.retain(|a| a.given_path().is_none());
     request

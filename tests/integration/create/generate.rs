@@ -11,10 +11,13 @@ use sessions_hub::store::SessionStore;
 use std::fs;
 use std::path::Path;
 
+/// The message of a refusal: `Validation` for a request that breaks its fields' rules,
+/// `Invalid` for one whose paths do not resolve.
 fn invalid_message(result: Result<sessions_hub::generate::Generated, HubError>) -> String {
     match result {
+        Err(err @ HubError::Validation(_)) => err.to_string(),
         Err(HubError::Invalid(message)) => message,
-        other => panic!("expected Invalid, got {other:?}"),
+        other => panic!("expected Validation or Invalid, got {other:?}"),
     }
 }
 
@@ -158,7 +161,7 @@ fn a_taken_name_gets_the_next_suffix_and_is_left_alone() {
     assert_eq!(fs::read_dir(sessions.join(&base)).unwrap().count(), 1);
     assert_complete(Path::new(&generated.session_path));
     assert!(generated.one_liners[0]
-        .1
+        .prompt
         .contains(&format!("{base}-3/agent-prompts/agent-1.md")));
 }
 

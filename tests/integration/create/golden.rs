@@ -37,7 +37,7 @@ fn generated_files_match_the_golden_copies() {
     let one_liners: String = generated
         .one_liners
         .iter()
-        .map(|(agent, line)| format!("{agent}\t{}\n", normalise(line)))
+        .map(|line| format!("{}\t{}\n", line.agent_id, normalise(&line.prompt)))
         .collect();
     actual.push(("one-liners.txt".into(), one_liners));
     actual.push(("files.txt".into(), generated.files.join("\n") + "\n"));

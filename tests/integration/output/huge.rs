@@ -5,6 +5,7 @@
 use super::{Farm, SESSION};
 use sessions_hub::domain::output::{OutputKind, DEFAULT_MAX_PREVIEW_BYTES};
 use sessions_hub::render::{render, NOTE_TIMED_OUT, NOTE_TOO_DEEP};
+use sessions_hub::service::output_preview;
 use sessions_hub::store::SessionStore;
 use std::fmt::Write as _;
 use std::io::{Seek, SeekFrom, Write};
@@ -44,9 +45,8 @@ fn t12_a_100_mb_output_is_previewed_within_the_cap() {
     let rss_before = rss_bytes();
     for agent in ["agent-0", "agent-1"] {
         let started = Instant::now();
-        let preview = store
-            .agent_output(SESSION, agent, None, &[], DEFAULT_MAX_PREVIEW_BYTES)
-            .unwrap();
+        let preview =
+            output_preview(&store, SESSION, agent, None, &[], DEFAULT_MAX_PREVIEW_BYTES).unwrap();
         let elapsed = started.elapsed();
         assert!(preview.truncated);
         assert_eq!(preview.size, size);
@@ -93,9 +93,15 @@ fn t12_a_50k_line_markdown_renders_or_falls_back_cleanly() {
     std::fs::write(farm.session.join("out/long.md"), &text).unwrap();
     let store = store(&farm, &["out/long.md"]);
     let started = Instant::now();
-    let preview = store
-        .agent_output(SESSION, "agent-0", None, &[], DEFAULT_MAX_PREVIEW_BYTES)
-        .unwrap();
+    let preview = output_preview(
+        &store,
+        SESSION,
+        "agent-0",
+        None,
+        &[],
+        DEFAULT_MAX_PREVIEW_BYTES,
+    )
+    .unwrap();
     let elapsed = started.elapsed();
     eprintln!(
         "T12 50k-line Markdown ({} bytes): {elapsed:?}, truncated {}, notes {:?}",
@@ -141,9 +147,15 @@ fn t12_a_million_element_json_array() {
     counting.push_str("0]");
     std::fs::write(farm.session.join("out/array.json"), &counting).unwrap();
     let store = store(&farm, &["out/array.json"]);
-    let preview = store
-        .agent_output(SESSION, "agent-0", None, &[], DEFAULT_MAX_PREVIEW_BYTES)
-        .unwrap();
+    let preview = output_preview(
+        &store,
+        SESSION,
+        "agent-0",
+        None,
+        &[],
+        DEFAULT_MAX_PREVIEW_BYTES,
+    )
+    .unwrap();
     assert!(preview.truncated);
     assert_eq!(
         preview.notes,

@@ -5,6 +5,7 @@
 use super::{Farm, CANARY, INSIDE, SESSION, SHARED};
 use sessions_hub::domain::output::{DEFAULT_MAX_PREVIEW_BYTES, MISSING_OUTPUT};
 use sessions_hub::domain::HubError;
+use sessions_hub::service::output_preview;
 use sessions_hub::store::output::{open_output, read_output};
 use sessions_hub::store::SessionStore;
 use std::path::PathBuf;
@@ -214,7 +215,14 @@ fn t7_the_store_refuses_the_same_corpus_end_to_end() {
     let mut failures = Vec::new();
     for (i, (raw, expect)) in corpus.iter().enumerate() {
         let agent = format!("agent-{i}");
-        let preview = store.agent_output(SESSION, &agent, None, &[], DEFAULT_MAX_PREVIEW_BYTES);
+        let preview = output_preview(
+            &store,
+            SESSION,
+            &agent,
+            None,
+            &[],
+            DEFAULT_MAX_PREVIEW_BYTES,
+        );
         let debug = format!("{preview:?}");
         assert!(!debug.contains(CANARY), "canary leaked for {}", short(raw));
         let got = match &preview {
@@ -275,7 +283,7 @@ fn t7_a_fifo_is_refused_at_once() {
     }
     let started = Instant::now();
     assert!(matches!(
-        store.agent_output(SESSION, "agent-0", None, &[], 1024),
+        output_preview(&store, SESSION, "agent-0", None, &[], 1024),
         Err(HubError::Forbidden(_))
     ));
     assert!(started.elapsed() < Duration::from_millis(100));

@@ -1,26 +1,40 @@
 //! Crash-safe file replacement: a reader sees the old file or the new one, never a mix, and a
-//! crash at any point leaves one of the two on disk (RELIABILITY §0.1).
+//! crash at any point leaves one of the two on disk.
 
-use std::fs::{File, Permissions};
-use std::io::{self, Write};
+use super::dir::sync_dir;
+use super::{IoResultExt, PathError};
+use std::fs::Permissions;
+use std::io::Write;
 use std::path::Path;
 
 /// Prefix of our temp files. Dot-named, so readers and the watcher skip them.
 pub const TEMP_PREFIX: &str = ".~hub-";
+/// Suffix of our temp files.
+pub const TEMP_SUFFIX: &str = ".tmp";
 
 /// Writes `bytes` to `dir/name` via a temp file in the same folder: write, fsync, rename over
 /// the target, fsync the folder. The target's permissions are kept (a new file gets 0644).
-pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), PathError> {
     let target = dir.join(name);
     let mut temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.as_file().set_permissions(permissions_for(&target))?;
-    temp.as_file().sync_all()?;
-    temp.persist(&target).map_err(|err| err.error)?;
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)
+        .context(dir)?;
+    temp.write_all(bytes).context(temp.path())?;
+    temp.as_file()
+        .set_permissions(permissions_for(&target))
+        .context(temp.path())?;
+    temp.as_file().sync_all().context(temp.path())?;
+    temp.persist(&target)
+        .map_err(|err| err.error)
+        .context(&target)?;
     sync_dir(dir)
+}
+
+/// Whether `name` is one of our temp files (left behind if its writer was killed).
+pub fn is_temp_file_name(name: &str) -> bool {
+    name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
 }
 
 fn permissions_for(target: &Path) -> Permissions {
@@ -46,19 +60,6 @@ fn default_permissions() -> Permissions {
     permissions
 }
 
-/// Makes a rename in `dir` durable. A no-op where folders cannot be opened (Windows).
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        File::open(dir)?.sync_all()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +75,23 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["f.json"]);
+    }
+
+    #[test]
+    fn a_missing_folder_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nope");
+        let err = write_atomic(&missing, "f", b"x").unwrap_err();
+        assert_eq!(err.path, missing);
+        assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
+        assert!(std::error::Error::source(&err).is_some());
+    }
+
+    #[test]
+    fn temp_names_are_recognised() {
+        assert!(is_temp_file_name(".~hub-abc.tmp"));
+        assert!(!is_temp_file_name("communication.json"));
+        assert!(!is_temp_file_name(".~hub-abc"));
     }
 
     #[cfg(unix)]

@@ -1,16 +1,131 @@
-//! Creating sessions and discovering context: the work behind both the REST endpoints
-//! (`api.rs`) and the wizard's server functions (`server_fns/create.rs`), so both apply the
-//! same rules and the same options.
+//! Creating sessions and what the wizard needs on the way: stubs, context discovery (with
+//! progress and cancel), attachment checks and the package's size.
 
-use super::AppState;
-use crate::config::Config;
+use super::{now_ms, Config, Hub};
 use crate::discovery::{discover, DiscoveryOptions};
-use crate::domain::context::DiscoveryResult;
-use crate::domain::draft::{normalize_relative_path, CreateRequest, Generated};
+use crate::domain::context::{DiscoveryResult, PackageSize, ProjectFile};
+use crate::domain::create::{normalize_relative_path, CreateRequest, Generated};
+use crate::domain::stub::StubList;
 use crate::domain::HubError;
 use crate::generate::{generate, GenerateOptions};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+impl Hub {
+    /// Validates `request` and writes the session (all files or none), then puts it in the
+    /// store at once, so every Monitor shows it without waiting for the watcher. Invalid input
+    /// is [`HubError::Validation`] and writes nothing.
+    pub async fn create(&self, request: CreateRequest) -> Result<Generated, HubError> {
+        let generated = self
+            .blocking("creating a session", move |hub| {
+                let config = hub.config();
+                let options = generate_options(config, now_ms() as u64);
+                let generated = generate(
+                    &config.sessions_dir,
+                    &config.project_root,
+                    &request,
+                    &options,
+                )?;
+                hub.store().refresh_ids([generated.session_id.clone()]);
+                Ok(generated)
+            })
+            .await?;
+        tracing::info!(
+            session = %generated.session_id,
+            agents = generated.one_liners.len(),
+            "session created"
+        );
+        Ok(generated)
+    }
+
+    /// Context discovery for a script: `description` over the project root or `project_path`
+    /// (a folder inside it), stopped after [`API_SCAN_BUDGET`] at most.
+    pub async fn discover(
+        &self,
+        description: Option<String>,
+        project_path: Option<String>,
+    ) -> Result<DiscoveryResult, HubError> {
+        let description = description
+            .filter(|d| !d.trim().is_empty())
+            .ok_or_else(|| {
+                HubError::Invalid(
+                    "stubDescription is required: the text to find context for.".into(),
+                )
+            })?;
+        self.blocking("discovering context", move |hub| {
+            let config = hub.config();
+            let folder = resolve_project_path(&config.project_root, project_path.as_deref())?;
+            discover_in(
+                &config.project_root,
+                &folder,
+                &description,
+                &discovery_options(config),
+            )
+        })
+        .await
+    }
+
+    /// Context discovery for the wizard, over the whole project root, for up to the configured
+    /// budget. `scan_id` (chosen by the browser) lets [`Hub::scan_progress`] and
+    /// [`Hub::cancel_scan`] find the scan while it runs.
+    pub async fn discover_for_wizard(
+        &self,
+        description: String,
+        scan_id: String,
+    ) -> Result<DiscoveryResult, HubError> {
+        let guard = self.inner.scans.start(&scan_id)?;
+        let mut options = discovery_options(self.config());
+        options.time_budget = self.config().scan_budget;
+        options.cancel = Some(guard.cancel.clone());
+        options.progress = Some(guard.progress.clone());
+        let result = self
+            .blocking("discovering context", move |hub| {
+                let root = &hub.config().project_root;
+                discover_in(root, root, &description, &options)
+            })
+            .await;
+        drop(guard);
+        result
+    }
+
+    /// Files scanned so far by scan `scan_id`; `None` once it has finished (or before it starts).
+    pub fn scan_progress(&self, scan_id: &str) -> Option<usize> {
+        self.inner.scans.progress(scan_id)
+    }
+
+    /// Stops scan `scan_id`; it answers with what it found so far, flagged `partial`.
+    pub fn cancel_scan(&self, scan_id: &str) -> bool {
+        self.inner.scans.cancel(scan_id)
+    }
+
+    /// Every stub folder of the stubs directory; an unusable one is listed with its error.
+    pub async fn stubs(&self) -> Result<StubList, HubError> {
+        self.blocking("listing stubs", |hub| {
+            let dir = &hub.config().stubs_dir;
+            Ok(StubList {
+                stubs: crate::store::stubs::list_stubs(dir),
+                stubs_dir: dir.display().to_string(),
+            })
+        })
+        .await
+    }
+
+    /// Whether `path` names a file of the project that can be attached.
+    pub async fn check_attachment(&self, path: String) -> Result<ProjectFile, HubError> {
+        self.blocking("checking an attachment", move |hub| {
+            crate::generate::check_project_file(&hub.config().project_root, &path)
+        })
+        .await
+    }
+
+    /// The size of the context package `request` would generate (the wizard's summary).
+    pub async fn measure(&self, request: CreateRequest) -> Result<PackageSize, HubError> {
+        self.blocking("measuring a package", move |hub| {
+            crate::generate::package_size(&hub.config().project_root, &request)
+        })
+        .await
+    }
+}
 
 /// Scans through the JSON API, which shows no progress, stop after this long at most.
 pub const API_SCAN_BUDGET: Duration = Duration::from_secs(2);
@@ -22,7 +137,7 @@ pub fn shell_quote(text: &str) -> String {
 
 /// How prompts tell agents to report their status: over HTTP to this hub, or with the CLI on
 /// the same sessions directory.
-pub fn generate_options(config: &Config, now_ms: u64) -> GenerateOptions {
+fn generate_options(config: &Config, now_ms: u64) -> GenerateOptions {
     let sessions_dir =
         std::fs::canonicalize(&config.sessions_dir).unwrap_or_else(|_| config.sessions_dir.clone());
     GenerateOptions {
@@ -35,39 +150,9 @@ pub fn generate_options(config: &Config, now_ms: u64) -> GenerateOptions {
     }
 }
 
-/// Validates `request` again, writes the session (all files or none) and puts it in the store
-/// at once, so every Monitor shows it without waiting for the watcher.
-pub async fn create_session(
-    state: &AppState,
-    request: CreateRequest,
-) -> Result<Generated, HubError> {
-    let config = state.config.clone();
-    let store = state.store.clone();
-    let now_ms = crate::store::read::unix_ms(std::time::SystemTime::now()) as u64;
-    let generated = tokio::task::spawn_blocking(move || {
-        let options = generate_options(&config, now_ms);
-        let generated = generate(
-            &config.sessions_dir,
-            &config.project_root,
-            &request,
-            &options,
-        )?;
-        store.refresh_ids([generated.session_id.clone()]);
-        Ok::<_, HubError>(generated)
-    })
-    .await
-    .map_err(|err| HubError::Internal(err.to_string()))??;
-    tracing::info!(
-        session = %generated.session_id,
-        agents = generated.one_liners.len(),
-        "session created"
-    );
-    Ok(generated)
-}
-
 /// Discovery never looks into the hub's own folders: their copies of project files would drown
 /// the originals.
-pub fn discovery_options(config: &Config) -> DiscoveryOptions {
+fn discovery_options(config: &Config) -> DiscoveryOptions {
     DiscoveryOptions {
         exclude: vec![config.sessions_dir.clone(), config.stubs_dir.clone()],
         time_budget: API_SCAN_BUDGET.min(config.scan_budget),
@@ -79,12 +164,12 @@ pub fn discovery_options(config: &Config) -> DiscoveryOptions {
 /// it given relative to it or as an absolute path. Anything else is refused before it is
 /// looked at, so a request cannot probe the filesystem: a path that is not under the root is
 /// `Forbidden` (403), a folder under it that does not exist is `Invalid` (400).
-pub fn resolve_project_path(root: &Path, raw: Option<&str>) -> Result<PathBuf, HubError> {
+fn resolve_project_path(root: &Path, raw: Option<&str>) -> Result<PathBuf, HubError> {
     let root = std::fs::canonicalize(root).map_err(|err| {
-        HubError::Internal(format!(
-            "the project root {} cannot be used: {err}",
-            root.display()
-        ))
+        HubError::internal(
+            format!("the project root {} cannot be used", root.display()),
+            err,
+        )
     })?;
     let raw = raw.map(str::trim).filter(|raw| !raw.is_empty());
     let Some(raw) = raw else {
@@ -133,17 +218,17 @@ pub fn resolve_project_path(root: &Path, raw: Option<&str>) -> Result<PathBuf, H
 }
 
 /// Runs discovery of `folder` (the project root or a folder inside it, see
-/// [`resolve_project_path`]) on a blocking thread. Paths in the result are relative to the
+/// [`resolve_project_path`]). Paths in the result are relative to the
 /// project root either way, as `POST /api/sessions/create` expects them.
-pub async fn discover_blocking(
-    root: PathBuf,
-    folder: PathBuf,
-    description: String,
-    options: DiscoveryOptions,
+fn discover_in(
+    root: &Path,
+    folder: &Path,
+    description: &str,
+    options: &DiscoveryOptions,
 ) -> Result<DiscoveryResult, HubError> {
-    tokio::task::spawn_blocking(move || {
-        let mut result = discover(&folder, &description, &options)?;
-        let prefix = std::fs::canonicalize(&root)
+    {
+        let mut result = discover(folder, description, options)?;
+        let prefix = std::fs::canonicalize(root)
             .ok()
             .and_then(|root| folder.strip_prefix(root).ok().map(Path::to_path_buf))
             .and_then(|p| p.to_str().map(|p| p.replace('\\', "/")))
@@ -154,9 +239,7 @@ pub async fn discover_blocking(
             result.auto_selected.iter_mut().for_each(under);
         }
         Ok(result)
-    })
-    .await
-    .map_err(|err| HubError::Internal(err.to_string()))?
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Search and status filtering of the session list (pure, so the server render and the browser
 //! agree on what is shown).
 
-use super::{InvalidSession, SessionStatus, SessionSummary};
+use crate::domain::{InvalidSession, SessionStatus, SessionSummary};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StatusFilter {

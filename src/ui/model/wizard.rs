@@ -2,21 +2,90 @@
 //! and reloads (it is kept in `localStorage` as JSON), and the edits the wizard makes to it.
 //!
 //! The request inside ([`CreateRequest`]) is exactly what `POST /api/sessions/create` takes, so
-//! the browser validates it with the same [`validate_step`](super::draft::validate_step) the
-//! server runs again before writing anything. Pure data and rules: no browser, no filesystem.
+//! the browser validates it with the same rules (`domain::create`) the server runs again before
+//! writing anything. Pure data and rules: no browser, no filesystem.
 
-use super::context::DiscoveryResult;
-use super::draft::{
-    normalize_relative_path, AgentPlan, AttachmentInput, BlockInput, CreateRequest, FieldErrors,
-    Generated, StubInput, WizardStep,
+use crate::domain::context::DiscoveryResult;
+use crate::domain::create::{
+    execution_waves, normalize_relative_path, validate, validate_part, AgentPlan, AttachmentInput,
+    BlockInput, CreateRequest, FieldErrors, Generated, Part, StubInput,
 };
-use super::instructions::BlockKind;
-use super::stub::Stub;
+use crate::domain::instructions::BlockKind;
+use crate::domain::stub::Stub;
 use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The wizard's steps, numbered 1-5.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum WizardStep {
+    #[default]
+    Stub,
+    Context,
+    Agents,
+    Generate,
+    Complete,
+}
+
+impl WizardStep {
+    pub const ALL: [WizardStep; 5] = [
+        Self::Stub,
+        Self::Context,
+        Self::Agents,
+        Self::Generate,
+        Self::Complete,
+    ];
+
+    /// 1-based, as shown in the progress indicator.
+    pub fn number(self) -> u8 {
+        self as u8 + 1
+    }
+
+    pub fn from_number(number: u8) -> Option<Self> {
+        Self::ALL.get(usize::from(number).checked_sub(1)?).copied()
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Stub => "Stub and instructions",
+            Self::Context => "Context and attachments",
+            Self::Agents => "Agents",
+            Self::Generate => "Generate",
+            Self::Complete => "Complete",
+        }
+    }
+
+    pub fn next(self) -> Option<Self> {
+        Self::from_number(self.number() + 1)
+    }
+
+    pub fn previous(self) -> Option<Self> {
+        Self::from_number(self.number().checked_sub(1)?)
+    }
+}
+
+impl fmt::Display for WizardStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Step {} of 5: {}", self.number(), self.label())
+    }
+}
+
+/// The problems of one step: its part of the request. `Generate` and `Complete` check
+/// everything (the summary must show a problem introduced on an earlier step).
+pub fn validate_step(request: &CreateRequest, step: WizardStep) -> FieldErrors {
+    match step {
+        WizardStep::Stub => validate_part(request, Part::Stub),
+        WizardStep::Context => validate_part(request, Part::Context),
+        WizardStep::Agents => validate_part(request, Part::Agents),
+        WizardStep::Generate | WizardStep::Complete => validate(request),
+    }
+}
 
 /// Bumped when the stored shape changes incompatibly: an older stored draft is then dropped
 /// instead of being half-read.
-pub const DRAFT_VERSION: u32 = 1;
+pub const DRAFT_VERSION: u32 = 2;
 
 /// The `localStorage` key of the draft.
 pub const STORAGE_KEY: &str = "sessions-hub.wizard-draft";
@@ -360,7 +429,7 @@ pub const NEW_ATTACHMENT_PATH: &str = "new_attachment.path";
 pub const NEW_ATTACHMENT_CONTENT: &str = "new_attachment.content";
 
 /// The problems of the "add an attachment" form that need no server: the same lexical rules
-/// as [`validate_step`](super::draft::validate_step) applies to attachments, plus "attached
+/// as [`validate_step`] applies to attachments, plus "attached
 /// already". Whether the file exists is the server's to say.
 pub fn check_new_attachment(new: &NewAttachment, existing: &[AttachmentInput]) -> FieldErrors {
     let mut errors = FieldErrors::new();
@@ -396,7 +465,7 @@ pub fn check_new_attachment(new: &NewAttachment, existing: &[AttachmentInput]) -
 
 /// The agents of each execution wave in roster order (wave 1 first), or the cycle's message.
 pub fn waves_in_order(request: &CreateRequest) -> Result<Vec<Vec<String>>, String> {
-    let waves = super::draft::execution_waves(request).map_err(|err| err.to_string())?;
+    let waves = execution_waves(request).map_err(|err| err.to_string())?;
     let mut ordered: Vec<Vec<String>> = Vec::new();
     for agent in &request.agents {
         let Some(&wave) = waves.get(&agent.agent_id) else {
@@ -417,7 +486,7 @@ pub fn waves_in_order(request: &CreateRequest) -> Result<Vec<Vec<String>>, Strin
 mod tests {
     use super::*;
     use crate::domain::context::ContextFile;
-    use crate::domain::draft::{overlap_warnings, validate_step};
+    use crate::domain::create::overlap_warnings;
 
     fn stub(id: &str, roles: &[&str]) -> Stub {
         Stub {
@@ -605,5 +674,25 @@ mod tests {
         assert_eq!(WizardDraft::from_stored("{\"version\": 0}"), None);
         assert_eq!(WizardDraft::from_stored("not json"), None);
         assert!(text.contains("\"kind\":\"picked\""), "{text}");
+    }
+
+    #[test]
+    fn steps_are_numbered_and_labelled() {
+        assert_eq!(WizardStep::Stub.number(), 1);
+        assert_eq!(WizardStep::Complete.number(), 5);
+        assert_eq!(WizardStep::from_number(3), Some(WizardStep::Agents));
+        assert_eq!(WizardStep::from_number(0), None);
+        assert_eq!(WizardStep::from_number(6), None);
+        assert_eq!(WizardStep::Stub.previous(), None);
+        assert_eq!(WizardStep::Generate.next(), Some(WizardStep::Complete));
+        assert_eq!(WizardStep::Complete.next(), None);
+        assert_eq!(
+            WizardStep::Context.to_string(),
+            "Step 2 of 5: Context and attachments"
+        );
+        assert_eq!(
+            serde_json::to_string(&WizardStep::Agents).unwrap(),
+            "\"agents\""
+        );
     }
 }

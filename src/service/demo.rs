@@ -9,6 +9,26 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 
+/// A throw-away sessions folder with the sample sessions in it, removed when dropped.
+pub struct DemoFolder(tempfile::TempDir);
+
+impl DemoFolder {
+    pub fn create() -> Result<Self, String> {
+        let dir = tempfile::Builder::new()
+            .prefix("sessions-hub-demo-")
+            .tempdir()
+            .map_err(|err| format!("cannot create the demo folder: {err}"))?;
+        seed(dir.path(), super::now_ms() as u64)
+            .map_err(|err| format!("cannot write the demo sessions: {err}"))?;
+        tracing::info!(dir = %dir.path().display(), "demo: sample sessions with simulated agents");
+        Ok(Self(dir))
+    }
+
+    pub fn path(&self) -> &Path {
+        self.0.path()
+    }
+}
+
 /// How often a simulated agent moves.
 const STEP: Duration = Duration::from_millis(2500);
 

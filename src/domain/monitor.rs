@@ -1,0 +1,40 @@
+//! What the Monitor tab receives from the hub: the list or one session, with the hub's clock
+//! (so relative times render the same on the server and during hydration), the settings the
+//! page needs, and how the hub notices changes.
+
+use super::{SessionDetail, SessionList};
+use serde::{Deserialize, Serialize};
+
+/// Settings the monitor needs from the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonitorSettings {
+    pub poll_interval_ms: u64,
+    pub stale_after_ms: u64,
+}
+
+/// How the server notices changes on disk (its watcher's health), for the monitor to show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeDetection {
+    /// `native` or `poll`.
+    pub mode: String,
+    pub degraded: bool,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ListAnswer {
+    pub list: SessionList,
+    pub now_ms: i64,
+    pub settings: MonitorSettings,
+    pub detection: ChangeDetection,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DetailAnswer {
+    pub session: SessionDetail,
+    /// The store generation the detail was read at.
+    pub generation: u64,
+    pub now_ms: i64,
+    pub settings: MonitorSettings,
+    pub detection: ChangeDetection,
+}

@@ -1,0 +1,54 @@
+//! What the command line and the `HUB_*` variables chose, resolved once at start.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How long the Create tab's context scan may run: it shows progress and can be cancelled.
+pub const DEFAULT_SCAN_BUDGET: Duration = Duration::from_secs(10);
+
+/// Everything the server needs to know, resolved once at start.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub sessions_dir: PathBuf,
+    pub stubs_dir: PathBuf,
+    pub project_root: PathBuf,
+    /// How often the browser polls when the live channel is down.
+    pub poll_interval: Duration,
+    /// Roots outside a session folder that agents' output files may live under.
+    pub allow_output_roots: Vec<PathBuf>,
+    /// An agent `in_progress` without an update for this long is flagged stale.
+    pub stale_after: Duration,
+    /// How changes on disk are noticed.
+    pub watch: crate::live::WatchMode,
+    /// Serve sample sessions from a throw-away folder, with simulated agents.
+    pub demo: bool,
+    /// Output previews are cut at this many bytes (downloads are whole).
+    pub max_preview_bytes: u64,
+    /// Every request must carry this token (required to listen beyond loopback).
+    pub token: Option<String>,
+    /// The Create tab's context scan stops after this long, flagged partial.
+    pub scan_budget: Duration,
+}
+
+impl Config {
+    /// A configuration rooted in `dir`, for tests and benches.
+    pub fn for_sessions_dir(dir: impl Into<PathBuf>) -> Self {
+        let sessions_dir = dir.into();
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            stubs_dir: sessions_dir.join("../working"),
+            project_root: sessions_dir.join(".."),
+            sessions_dir,
+            poll_interval: Duration::from_secs(10),
+            allow_output_roots: Vec::new(),
+            stale_after: Duration::from_secs(30 * 60),
+            watch: crate::live::WatchMode::Native,
+            demo: false,
+            max_preview_bytes: crate::domain::output::DEFAULT_MAX_PREVIEW_BYTES,
+            token: None,
+            scan_budget: DEFAULT_SCAN_BUDGET,
+        }
+    }
+}

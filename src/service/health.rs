@@ -1,0 +1,26 @@
+//! Liveness, and what an operator wants to know first: is change detection working.
+
+use super::Hub;
+use crate::live::WatchHealth;
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Health {
+    /// `ok`, or `degraded` while changes on disk may be noticed late.
+    pub status: &'static str,
+    pub watch: WatchHealth,
+    pub generation: u64,
+    pub sessions: usize,
+}
+
+impl Hub {
+    pub fn health(&self) -> Health {
+        let watch = self.watch_health();
+        Health {
+            status: if watch.degraded { "degraded" } else { "ok" },
+            watch,
+            generation: self.generation(),
+            sessions: self.list().list.count,
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Agents' output files: the viewer's rendered preview, its change stamp, and the download.
+
+use super::Hub;
+use crate::domain::format::human_bytes;
+use crate::domain::output::{OutputKind, OutputPreview, OutputStamp, MISSING_OUTPUT};
+use crate::domain::HubError;
+use crate::render;
+use crate::store::SessionStore;
+use std::fs::File;
+use std::path::PathBuf;
+
+/// An output file opened for a download.
+pub struct OutputFile {
+    pub file: File,
+    pub size: u64,
+    /// A file name safe for `Content-Disposition`.
+    pub name: String,
+    pub kind: OutputKind,
+}
+
+impl Hub {
+    /// The preview of one output file of one agent: `path` if given (it must be one of the
+    /// agent's outputs), else the agent's first. Capped, rendered and sanitised. A file not
+    /// written yet is a preview with `exists: false` and the placeholder, not an error.
+    pub async fn output_preview(
+        &self,
+        session: String,
+        agent: String,
+        path: Option<String>,
+    ) -> Result<OutputPreview, HubError> {
+        self.blocking("reading an output file", move |hub| {
+            let config = hub.config();
+            output_preview(
+                hub.store(),
+                &session,
+                &agent,
+                path.as_deref(),
+                &config.allow_output_roots,
+                config.max_preview_bytes,
+            )
+        })
+        .await
+    }
+
+    /// Size and modification time of an output file (`None` while it does not exist): how an
+    /// open viewer tells, without reading it, that the file changed.
+    pub async fn output_stamp(
+        &self,
+        session: String,
+        agent: String,
+        path: Option<String>,
+    ) -> Result<Option<OutputStamp>, HubError> {
+        self.blocking("looking at an output file", move |hub| {
+            hub.store().agent_output_stamp(
+                &session,
+                &agent,
+                path.as_deref(),
+                &hub.config().allow_output_roots,
+            )
+        })
+        .await
+    }
+
+    /// The whole output file, for a download.
+    pub async fn output_file(
+        &self,
+        session: String,
+        agent: String,
+        path: Option<String>,
+    ) -> Result<OutputFile, HubError> {
+        self.blocking("opening an output file", move |hub| {
+            let (file, size, name) = hub.store().agent_output_file(
+                &session,
+                &agent,
+                path.as_deref(),
+                &hub.config().allow_output_roots,
+            )?;
+            Ok(OutputFile {
+                file,
+                size,
+                kind: OutputKind::from_path(&name),
+                name,
+            })
+        })
+        .await
+    }
+}
+
+/// The preview [`Hub::output_preview`] answers, read from `store` with these limits: at most
+/// `max_bytes`, beneath the session folder or one of `allow_roots`. Blocking.
+pub fn output_preview(
+    store: &SessionStore,
+    session: &str,
+    agent: &str,
+    path: Option<&str>,
+    allow_roots: &[PathBuf],
+    max_bytes: u64,
+) -> Result<OutputPreview, HubError> {
+    let (chosen, stamp, read) = store.agent_output(session, agent, path, allow_roots, max_bytes)?;
+    let kind = OutputKind::from_path(&chosen.path);
+    let mut preview = OutputPreview {
+        feature: session.to_owned(),
+        agent: agent.to_owned(),
+        path: chosen.path,
+        outputs: chosen.outputs,
+        kind,
+        exists: false,
+        size: 0,
+        truncated: false,
+        content: MISSING_OUTPUT.to_owned(),
+        html: format!(
+            "<p class=\"output-missing\">{}</p>",
+            render::escape_html(MISSING_OUTPUT)
+        ),
+        notes: Vec::new(),
+        stamp,
+    };
+    let Some(read) = read else {
+        return Ok(preview);
+    };
+    let content = render::lossy_text(&read.bytes, read.truncated);
+    let rendered = render::render_str(kind, &content, read.truncated, render::RENDER_DEADLINE);
+    if read.truncated {
+        preview.notes.push(format!(
+            "Showing the first {} of {}.",
+            human_bytes(read.bytes.len() as u64),
+            human_bytes(read.size)
+        ));
+    }
+    if read.size == 0 {
+        preview.notes.push("The file is empty.".to_owned());
+    }
+    preview.notes.extend(rendered.notes);
+    preview.exists = true;
+    preview.size = read.size;
+    preview.truncated = read.truncated;
+    preview.content = content;
+    preview.html = rendered.html;
+    Ok(preview)
+}

@@ -1,0 +1,93 @@
+//! Listing and reading sessions, and the one write agents make: a status update.
+
+use super::{now_ms, Hub};
+use crate::domain::monitor::{ChangeDetection, DetailAnswer, ListAnswer, MonitorSettings};
+use crate::domain::HubError;
+use crate::store::write::StatusUpdate;
+use crate::store::ListSnapshot;
+use std::sync::Arc;
+
+impl Hub {
+    /// The list as of the current generation (its JSON rendered once and shared).
+    pub fn list(&self) -> Arc<ListSnapshot> {
+        self.store().list()
+    }
+
+    /// The list for the Monitor tab.
+    pub fn monitor_list(&self) -> ListAnswer {
+        ListAnswer {
+            list: self.list().list.clone(),
+            now_ms: now_ms(),
+            settings: self.monitor_settings(),
+            detection: self.change_detection(),
+        }
+    }
+
+    /// One session in full.
+    pub async fn detail(&self, id: String) -> Result<crate::domain::SessionDetail, HubError> {
+        self.blocking("reading a session", move |hub| hub.store().detail(&id))
+            .await
+    }
+
+    /// One session for the Monitor tab.
+    pub async fn monitor_detail(&self, id: String) -> Result<DetailAnswer, HubError> {
+        let generation = self.store().generation();
+        let session = self.detail(id).await?;
+        Ok(DetailAnswer {
+            session,
+            generation,
+            now_ms: now_ms(),
+            settings: self.monitor_settings(),
+            detection: self.change_detection(),
+        })
+    }
+
+    /// Sets an agent's status under the session's lock; with `expected_version`, refuses
+    /// (409) unless nobody wrote since that version.
+    pub async fn set_status(
+        &self,
+        id: String,
+        agent: String,
+        status: String,
+        expected_version: Option<u64>,
+    ) -> Result<StatusUpdate, HubError> {
+        self.blocking("updating a status", move |hub| {
+            hub.store()
+                .set_agent_status(&id, &agent, &status, expected_version)
+        })
+        .await
+    }
+
+    /// Re-reads the sessions folder now (instead of at the next background rescan); answers
+    /// the generation after it.
+    pub async fn rescan(&self) -> Result<u64, HubError> {
+        self.blocking("rescanning the sessions folder", |hub| {
+            hub.store()
+                .refresh()
+                .map_err(|err| HubError::internal("cannot rescan the sessions folder", err))?;
+            Ok(hub.store().generation())
+        })
+        .await
+    }
+
+    /// Changes whenever anything in the list or a detail changed.
+    pub fn generation(&self) -> u64 {
+        self.store().generation()
+    }
+
+    fn monitor_settings(&self) -> MonitorSettings {
+        MonitorSettings {
+            poll_interval_ms: self.config().poll_interval.as_millis() as u64,
+            stale_after_ms: self.config().stale_after.as_millis() as u64,
+        }
+    }
+
+    fn change_detection(&self) -> ChangeDetection {
+        let health = self.watch_health();
+        ChangeDetection {
+            mode: health.mode.to_owned(),
+            degraded: health.degraded,
+            detail: health.detail,
+        }
+    }
+}

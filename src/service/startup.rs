@@ -1,0 +1,71 @@
+//! Opening the hub on its folder, and the work that runs beside the server: the watcher that
+//! keeps the index in step with the disk, and, with `--demo`, the simulated agents.
+
+use super::{demo, Config, Hub};
+use crate::live::Watcher;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+impl Hub {
+    /// Creates the sessions folder if missing, removes what interrupted writes left behind
+    /// (nothing else can be writing yet), and reads every session once.
+    pub async fn open(config: Config) -> Result<Hub, String> {
+        let dir = config.sessions_dir.clone();
+        std::fs::create_dir_all(&dir).map_err(|err| {
+            format!(
+                "cannot create the sessions directory {}: {err}",
+                dir.display()
+            )
+        })?;
+        // A crash mid-create leaves a staging folder behind.
+        match crate::generate::sweep_staging(&dir) {
+            Ok(removed) => tracing::info!(removed, "swept unfinished session folders (staging)"),
+            Err(err) => tracing::warn!(%err, "cannot sweep unfinished session folders"),
+        }
+        // A writer killed mid-write leaves a temp file in its session folder.
+        match crate::store::write::sweep_temp_files(&dir) {
+            Ok(removed) => tracing::info!(removed, "swept temp files of interrupted writes"),
+            Err(err) => tracing::warn!(%err, "cannot sweep temp files of interrupted writes"),
+        }
+        let hub = Hub::new(config);
+        let started = std::time::Instant::now();
+        let store = hub.store().clone();
+        let scan = tokio::task::spawn_blocking(move || store.refresh())
+            .await
+            .map_err(|err| format!("initial scan failed: {err}"))?
+            .map_err(|err| format!("cannot read the sessions directory: {err}"))?;
+        tracing::info!(
+            sessions = scan.created.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "initial scan done"
+        );
+        // The syntax highlighter loads its definitions once, outside any render deadline.
+        tokio::task::spawn_blocking(crate::render::warm_up);
+        Ok(hub)
+    }
+
+    /// Starts the watcher (and the demo's agents, if asked for) until `shutdown` turns true.
+    pub fn run_in_background(&self, shutdown: watch::Receiver<bool>, demo: bool) -> Background {
+        let watcher =
+            crate::live::start(self.store().clone(), self.config().watch, shutdown.clone());
+        self.watched_by(watcher.health.clone());
+        let simulator = demo.then(|| tokio::spawn(demo::simulate(self.store().clone(), shutdown)));
+        Background { watcher, simulator }
+    }
+}
+
+/// What [`Hub::run_in_background`] started.
+pub struct Background {
+    watcher: Watcher,
+    simulator: Option<JoinHandle<()>>,
+}
+
+impl Background {
+    /// Waits for everything to stop (after shutdown was signalled).
+    pub async fn stop(self) {
+        self.watcher.stop().await;
+        if let Some(simulator) = self.simulator {
+            let _ = simulator.await;
+        }
+    }
+}
