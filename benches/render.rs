@@ -10,6 +10,7 @@
 //!
 //! Run: `cargo bench --features ssr --bench render`
 
+use sessions_hub::domain::ids::{AgentId, SessionId};
 use sessions_hub::domain::output::{OutputKind, DEFAULT_MAX_PREVIEW_BYTES};
 use sessions_hub::render::{lossy_text, render, render_str};
 use sessions_hub::service::{Config, Hub};
@@ -135,7 +136,11 @@ fn size_table() {
         for _ in 0..=RUNS {
             let started = Instant::now();
             let preview = runtime
-                .block_on(hub.output_preview(SESSION.into(), agent.clone(), None))
+                .block_on(hub.output_preview(
+                    SessionId::parse(SESSION).unwrap(),
+                    AgentId::new(&agent),
+                    None,
+                ))
                 .expect("preview");
             full_times.push(started.elapsed());
             last = Some(preview);

@@ -1,5 +1,6 @@
 //! The `hub` command line: `serve` (the default) and `status set`.
 
+use crate::domain::ids::{AgentId, SessionId};
 use crate::live::WatchMode;
 use crate::service::{Config, Hub};
 use clap::{Args, Parser, Subcommand};
@@ -177,16 +178,21 @@ pub async fn run() -> ExitCode {
             agent,
             status,
             expected_version,
-        })) => Hub::new(Config::for_sessions_dir(dirs.sessions_dir))
-            .set_status(session, agent, status, expected_version)
-            .await
-            .map(|update| {
-                println!(
-                    "{}",
-                    serde_json::to_string(&update).expect("an update serialises")
-                )
-            })
-            .map_err(|err| err.to_string()),
+        })) => match SessionId::parse(&session) {
+            Err(err) => Err(err),
+            Ok(session) => {
+                Hub::new(Config::for_sessions_dir(dirs.sessions_dir))
+                    .set_status(session, AgentId::new(agent), status, expected_version)
+                    .await
+            }
+        }
+        .map(|update| {
+            println!(
+                "{}",
+                serde_json::to_string(&update).expect("an update serialises")
+            )
+        })
+        .map_err(|err| err.to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,4 +1,63 @@
-//! Session ids: folder names that are safe to join to the sessions directory.
+//! Session and agent ids. A session id is a folder name that is safe to join to the sessions
+//! directory; an agent id is whatever the roster says. Two types, so that a session and an agent
+//! are never passed the wrong way round.
+
+use super::HubError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A session's folder name, checked by [`validate_session_id`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct SessionId(String);
+
+impl SessionId {
+    /// Checks `raw` (from a request, a URL, the command line) before it names a folder.
+    pub fn parse(raw: &str) -> Result<Self, HubError> {
+        validate_session_id(raw)
+            .map(|id| Self(id.to_owned()))
+            .map_err(HubError::Invalid)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for SessionId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        Self::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+impl fmt::Display for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An agent's id as its session's roster writes it: any text (agents write the roster), used
+/// only to find the agent there, never as a path.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AgentId(String);
+
+impl AgentId {
+    pub fn new(raw: impl Into<String>) -> Self {
+        Self(raw.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AgentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 /// Checks that `raw` is one normal path component that names a visible session folder:
 /// not empty, not `.`/`..`, no separators, no NUL, no leading dot (hidden and staging folders),
@@ -62,6 +121,17 @@ pub fn new_session_id(stub_id: &str, unix_millis: u64, exists: impl Fn(&str) -> 
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn session_ids_are_checked_once_parsed_and_when_deserialised() {
+        assert_eq!(SessionId::parse("s-1").unwrap().as_str(), "s-1");
+        assert!(matches!(
+            SessionId::parse("../x"),
+            Err(HubError::Invalid(_))
+        ));
+        assert!(serde_json::from_str::<SessionId>("\"a/b\"").is_err());
+        assert_eq!(AgentId::new("agent 1").to_string(), "agent 1");
+    }
 
     #[test]
     fn accepts_ordinary_folder_names() {

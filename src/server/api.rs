@@ -5,6 +5,7 @@ use super::error::{AppJson, Expected};
 use super::AppState;
 use crate::domain::context::DiscoveryResult;
 use crate::domain::create::{CreateRequest, Generated};
+use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::output::{OutputKind, OutputPreview};
 use crate::domain::HubError;
 use crate::service::Hub;
@@ -57,7 +58,7 @@ async fn sessions(
             with_etag(body.into_response(), &etag)
         }
         Some(id) => {
-            let detail = hub.detail(id).await?;
+            let detail = hub.detail(SessionId::parse(&id)?).await?;
             with_etag(Json(json!({ "session": detail })).into_response(), &etag)
         }
     })
@@ -103,7 +104,8 @@ async fn set_status(
     Path((id, agent)): Path<(String, String)>,
     AppJson(body): AppJson<StatusBody>,
 ) -> Result<Json<StatusUpdate>, HubError> {
-    hub.set_status(id, agent, body.status, body.expected_version)
+    let id = SessionId::parse(&id)?;
+    hub.set_status(id, AgentId::new(agent), body.status, body.expected_version)
         .await
         .map(Json)
 }
@@ -122,7 +124,8 @@ async fn output(
     State(hub): State<Hub>,
     Query(query): Query<OutputQuery>,
 ) -> Result<Json<OutputPreview>, HubError> {
-    hub.output_preview(query.feature, query.agent, query.path)
+    let session = SessionId::parse(&query.feature)?;
+    hub.output_preview(session, AgentId::new(query.agent), query.path)
         .await
         .map(Json)
 }
@@ -133,8 +136,9 @@ async fn download(
     State(hub): State<Hub>,
     Query(query): Query<OutputQuery>,
 ) -> Result<Response, HubError> {
+    let session = SessionId::parse(&query.feature)?;
     let output = hub
-        .output_file(query.feature, query.agent, query.path)
+        .output_file(session, AgentId::new(query.agent), query.path)
         .await?;
     let content_type = match output.kind {
         OutputKind::Markdown => "text/markdown; charset=utf-8",

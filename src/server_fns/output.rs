@@ -1,5 +1,7 @@
 //! The output viewer's calls.
 
+#[cfg(feature = "ssr")]
+use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::output::{OutputPreview, OutputStamp};
 use crate::domain::HubError;
 use leptos::prelude::*;
@@ -13,7 +15,14 @@ pub async fn read_output(
     agent: String,
     path: Option<String>,
 ) -> Result<Result<OutputPreview, HubError>, HubError> {
-    Ok(super::hub().output_preview(feature, agent, path).await)
+    Ok(match SessionId::parse(&feature) {
+        Ok(session) => {
+            super::hub()
+                .output_preview(session, AgentId::new(agent), path)
+                .await
+        }
+        Err(err) => Err(err),
+    })
 }
 
 /// Size and modification time of the file: an open viewer asks this every few seconds and
@@ -24,5 +33,10 @@ pub async fn probe_output(
     agent: String,
     path: Option<String>,
 ) -> Result<Option<OutputStamp>, HubError> {
-    super::answer(super::hub().output_stamp(feature, agent, path).await)
+    let session = super::answer(SessionId::parse(&feature))?;
+    super::answer(
+        super::hub()
+            .output_stamp(session, AgentId::new(agent), path)
+            .await,
+    )
 }

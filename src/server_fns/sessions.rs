@@ -1,5 +1,7 @@
 //! The Monitor tab's calls.
 
+#[cfg(feature = "ssr")]
+use crate::domain::ids::SessionId;
 use crate::domain::monitor::{DetailAnswer, ListAnswer};
 use crate::domain::HubError;
 use leptos::prelude::*;
@@ -11,6 +13,7 @@ pub async fn list_sessions() -> Result<ListAnswer, HubError> {
 
 #[server(prefix = "/rpc")]
 pub async fn get_session(id: String) -> Result<DetailAnswer, HubError> {
+    let id = super::answer(SessionId::parse(&id))?;
     super::answer(super::hub().monitor_detail(id).await)
 }
 

@@ -2,6 +2,7 @@
 //! advance through their statuses, so a first look shows a live hub. The agents write through
 //! the same locked, versioned update as the API and the CLI.
 
+use crate::domain::ids::{AgentId, SessionId};
 use crate::store::SessionStore;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -165,7 +166,10 @@ fn advance_one(store: &SessionStore, pick: u64) -> Option<String> {
     let snapshot = store.list();
     let mut candidates = Vec::new();
     for session in &snapshot.list.sessions {
-        let Ok(file) = store.communication(&session.id) else {
+        let Ok(id) = SessionId::parse(&session.id) else {
+            continue;
+        };
+        let Ok(file) = store.communication(&id) else {
             continue;
         };
         let complete = |id: &String| {
@@ -183,17 +187,21 @@ fn advance_one(store: &SessionStore, pick: u64) -> Option<String> {
                 "blocked" => "in_progress",
                 _ => continue,
             };
-            candidates.push((session.id.clone(), agent.agent_id.clone(), next));
+            candidates.push((id.clone(), AgentId::new(&agent.agent_id), next));
         }
     }
     if candidates.is_empty() {
         // Everything is done: start the sessions over so the demo keeps moving.
         for session in &snapshot.list.sessions {
-            let Ok(file) = store.communication(&session.id) else {
+            let Ok(id) = SessionId::parse(&session.id) else {
+                continue;
+            };
+            let Ok(file) = store.communication(&id) else {
                 continue;
             };
             for agent in &file.agents {
-                let _ = store.set_agent_status(&session.id, &agent.agent_id, "not_started", None);
+                let agent = AgentId::new(&agent.agent_id);
+                let _ = store.set_agent_status(&id, &agent, "not_started", None);
             }
         }
         return None;

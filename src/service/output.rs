@@ -2,6 +2,7 @@
 
 use super::Hub;
 use crate::domain::format::human_bytes;
+use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::output::{OutputKind, OutputPreview, OutputStamp, MISSING_OUTPUT};
 use crate::domain::HubError;
 use crate::render;
@@ -24,8 +25,8 @@ impl Hub {
     /// written yet is a preview with `exists: false` and the placeholder, not an error.
     pub async fn output_preview(
         &self,
-        session: String,
-        agent: String,
+        session: SessionId,
+        agent: AgentId,
         path: Option<String>,
     ) -> Result<OutputPreview, HubError> {
         self.blocking("reading an output file", move |hub| {
@@ -46,8 +47,8 @@ impl Hub {
     /// open viewer tells, without reading it, that the file changed.
     pub async fn output_stamp(
         &self,
-        session: String,
-        agent: String,
+        session: SessionId,
+        agent: AgentId,
         path: Option<String>,
     ) -> Result<Option<OutputStamp>, HubError> {
         self.blocking("looking at an output file", move |hub| {
@@ -64,8 +65,8 @@ impl Hub {
     /// The whole output file, for a download.
     pub async fn output_file(
         &self,
-        session: String,
-        agent: String,
+        session: SessionId,
+        agent: AgentId,
         path: Option<String>,
     ) -> Result<OutputFile, HubError> {
         self.blocking("opening an output file", move |hub| {
@@ -90,8 +91,8 @@ impl Hub {
 /// `max_bytes`, beneath the session folder or one of `allow_roots`. Blocking.
 pub fn output_preview(
     store: &SessionStore,
-    session: &str,
-    agent: &str,
+    session: &SessionId,
+    agent: &AgentId,
     path: Option<&str>,
     allow_roots: &[PathBuf],
     max_bytes: u64,
@@ -99,8 +100,8 @@ pub fn output_preview(
     let (chosen, stamp, read) = store.agent_output(session, agent, path, allow_roots, max_bytes)?;
     let kind = OutputKind::from_path(&chosen.path);
     let mut preview = OutputPreview {
-        feature: session.to_owned(),
-        agent: agent.to_owned(),
+        feature: session.to_string(),
+        agent: agent.to_string(),
         path: chosen.path,
         outputs: chosen.outputs,
         kind,

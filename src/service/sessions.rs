@@ -1,6 +1,7 @@
 //! Listing and reading sessions, and the one write agents make: a status update.
 
 use super::{now_ms, Hub};
+use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::monitor::{ChangeDetection, DetailAnswer, ListAnswer, MonitorSettings};
 use crate::domain::HubError;
 use crate::store::write::StatusUpdate;
@@ -24,13 +25,13 @@ impl Hub {
     }
 
     /// One session in full.
-    pub async fn detail(&self, id: String) -> Result<crate::domain::SessionDetail, HubError> {
+    pub async fn detail(&self, id: SessionId) -> Result<crate::domain::SessionDetail, HubError> {
         self.blocking("reading a session", move |hub| hub.store().detail(&id))
             .await
     }
 
     /// One session for the Monitor tab.
-    pub async fn monitor_detail(&self, id: String) -> Result<DetailAnswer, HubError> {
+    pub async fn monitor_detail(&self, id: SessionId) -> Result<DetailAnswer, HubError> {
         let generation = self.store().generation();
         let session = self.detail(id).await?;
         Ok(DetailAnswer {
@@ -46,8 +47,8 @@ impl Hub {
     /// (409) unless nobody wrote since that version.
     pub async fn set_status(
         &self,
-        id: String,
-        agent: String,
+        id: SessionId,
+        agent: AgentId,
         status: String,
         expected_version: Option<u64>,
     ) -> Result<StatusUpdate, HubError> {

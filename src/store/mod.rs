@@ -10,6 +10,7 @@ pub mod stubs;
 mod summary;
 pub mod write;
 
+use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::{
     CommunicationFile, HubError, InvalidSession, SessionDetail, SessionList, SessionSummary,
 };
@@ -178,8 +179,8 @@ impl SessionStore {
     /// Sets an agent's status (see [`write::set_agent_status`]) and shows it at once.
     pub fn set_agent_status(
         &self,
-        id: &str,
-        agent: &str,
+        id: &SessionId,
+        agent: &AgentId,
         status: &str,
         expected_version: Option<u64>,
     ) -> Result<write::StatusUpdate, HubError> {
@@ -381,12 +382,12 @@ impl SessionStore {
 
     /// The parsed `communication.json` of a readable session (the last good copy if it is
     /// unreadable right now).
-    pub fn communication(&self, id: &str) -> Result<Arc<CommunicationFile>, HubError> {
+    pub fn communication(&self, id: &SessionId) -> Result<Arc<CommunicationFile>, HubError> {
         self.readable_entry(id).map(|(file, _)| file)
     }
 
     /// One session in full.
-    pub fn detail(&self, id: &str) -> Result<SessionDetail, HubError> {
+    pub fn detail(&self, id: &SessionId) -> Result<SessionDetail, HubError> {
         let (file, summary) = self.readable_entry(id)?;
         Ok(summary::detail(
             &self.dir.join(&summary.id),
@@ -399,9 +400,9 @@ impl SessionStore {
     /// session is never missing just because the last refresh was earlier.
     fn readable_entry(
         &self,
-        id: &str,
+        id: &SessionId,
     ) -> Result<(Arc<CommunicationFile>, Box<SessionSummary>), HubError> {
-        let id = crate::domain::ids::validate_session_id(id).map_err(HubError::Invalid)?;
+        let id = id.as_str();
         let known = self
             .index
             .read()

@@ -11,6 +11,7 @@
 //! in the same way. Rendering what was read is the service's business.
 
 use super::SessionStore;
+use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::output::OutputStamp;
 use crate::domain::output_path::{
     check_output_path, download_name, leaves_folder, shown, OutputPath,
@@ -157,8 +158,8 @@ impl SessionStore {
     /// it does not exist.
     pub fn agent_output(
         &self,
-        id: &str,
-        agent_id: &str,
+        id: &SessionId,
+        agent_id: &AgentId,
         path: Option<&str>,
         allow_roots: &[PathBuf],
         max_bytes: u64,
@@ -173,8 +174,8 @@ impl SessionStore {
     /// how an open viewer tells, without reading it, that the file changed.
     pub fn agent_output_stamp(
         &self,
-        id: &str,
-        agent_id: &str,
+        id: &SessionId,
+        agent_id: &AgentId,
         path: Option<&str>,
         allow_roots: &[PathBuf],
     ) -> Result<Option<OutputStamp>, HubError> {
@@ -185,12 +186,13 @@ impl SessionStore {
     /// The whole output file for a download: the open file, its size and a file name.
     pub fn agent_output_file(
         &self,
-        id: &str,
-        agent_id: &str,
+        id: &SessionId,
+        agent_id: &AgentId,
         path: Option<&str>,
         allow_roots: &[PathBuf],
     ) -> Result<(File, u64, String), HubError> {
         let chosen = self.chosen_output(id, agent_id, path)?;
+        let agent_id = agent_id.as_str();
         match open_output(&chosen.folder, &chosen.path, allow_roots)? {
             Some((file, size)) => Ok((file, size, download_name(&chosen.path))),
             None => Err(HubError::NotFound(format!(
@@ -202,11 +204,12 @@ impl SessionStore {
 
     fn chosen_output(
         &self,
-        id: &str,
-        agent_id: &str,
+        id: &SessionId,
+        agent_id: &AgentId,
         path: Option<&str>,
     ) -> Result<ChosenOutput, HubError> {
         let file = self.communication(id)?;
+        let (id, agent_id) = (id.as_str(), agent_id.as_str());
         let agent = file
             .agents
             .iter()

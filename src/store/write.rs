@@ -4,7 +4,7 @@
 
 use super::read::MAX_METADATA_BYTES;
 use super::COMMUNICATION_FILE;
-use crate::domain::ids::validate_session_id;
+use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::{AgentStatus, CommunicationFile, HubError};
 use crate::fsutil::atomic::{is_temp_file_name, write_atomic};
 use crate::fsutil::dir::{entries, entry_name, sync_dir};
@@ -42,12 +42,12 @@ pub struct StatusUpdate {
 /// file is still at that version, so a client never overwrites a change it has not seen.
 pub fn set_agent_status(
     sessions_dir: &Path,
-    id: &str,
-    agent: &str,
+    id: &SessionId,
+    agent: &AgentId,
     status: &str,
     expected_version: Option<u64>,
 ) -> Result<StatusUpdate, HubError> {
-    let id = validate_session_id(id).map_err(HubError::Invalid)?;
+    let (id, agent) = (id.as_str(), agent.as_str());
     let status = AgentStatus::parse_known(status).map_err(HubError::Invalid)?;
     let folder = sessions_dir.join(id);
     if !folder.is_dir() {
@@ -154,6 +154,10 @@ mod tests {
     use super::*;
     use std::fs;
 
+    fn sid(raw: &str) -> SessionId {
+        SessionId::parse(raw).unwrap()
+    }
+
     fn session(dir: &Path) {
         fs::create_dir_all(dir.join("s")).unwrap();
         fs::write(
@@ -167,7 +171,14 @@ mod tests {
     fn updates_status_bumps_version_and_keeps_unknown_fields() {
         let dir = tempfile::tempdir().unwrap();
         session(dir.path());
-        let update = set_agent_status(dir.path(), "s", "a", "in_progress", Some(0)).unwrap();
+        let update = set_agent_status(
+            dir.path(),
+            &sid("s"),
+            &AgentId::new("a"),
+            "in_progress",
+            Some(0),
+        )
+        .unwrap();
         assert_eq!(update.version, 1);
         assert_eq!(update.previous, AgentStatus::Pending);
         let text = fs::read_to_string(dir.path().join("s/communication.json")).unwrap();
@@ -189,23 +200,43 @@ mod tests {
         session(dir.path());
         let err = |r: Result<StatusUpdate, HubError>| r.unwrap_err();
         assert!(matches!(
-            err(set_agent_status(dir.path(), "s", "a", "done", None)),
+            err(set_agent_status(
+                dir.path(),
+                &sid("s"),
+                &AgentId::new("a"),
+                "done",
+                None
+            )),
             HubError::Invalid(_)
         ));
         assert!(matches!(
-            err(set_agent_status(dir.path(), "nope", "a", "complete", None)),
+            err(set_agent_status(
+                dir.path(),
+                &sid("nope"),
+                &AgentId::new("a"),
+                "complete",
+                None
+            )),
             HubError::NotFound(_)
         ));
         assert!(matches!(
-            err(set_agent_status(dir.path(), "s", "zz", "complete", None)),
+            err(set_agent_status(
+                dir.path(),
+                &sid("s"),
+                &AgentId::new("zz"),
+                "complete",
+                None
+            )),
             HubError::NotFound(_)
-        ));
-        assert!(matches!(
-            err(set_agent_status(dir.path(), "../s", "a", "complete", None)),
-            HubError::Invalid(_)
         ));
         assert_eq!(
-            err(set_agent_status(dir.path(), "s", "a", "complete", Some(7))),
+            err(set_agent_status(
+                dir.path(),
+                &sid("s"),
+                &AgentId::new("a"),
+                "complete",
+                Some(7)
+            )),
             HubError::Conflict {
                 expected: 7,
                 actual: 0
@@ -213,7 +244,13 @@ mod tests {
         );
         fs::write(dir.path().join("s/communication.json"), "{").unwrap();
         assert!(matches!(
-            err(set_agent_status(dir.path(), "s", "a", "complete", None)),
+            err(set_agent_status(
+                dir.path(),
+                &sid("s"),
+                &AgentId::new("a"),
+                "complete",
+                None
+            )),
             HubError::Unreadable(_)
         ));
         assert_eq!(
@@ -261,8 +298,8 @@ mod tests {
                         };
                         set_agent_status(
                             dir,
-                            "s",
-                            if t % 2 == 0 { "a" } else { "b" },
+                            &sid("s"),
+                            &AgentId::new(if t % 2 == 0 { "a" } else { "b" }),
                             status,
                             None,
                         )

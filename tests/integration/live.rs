@@ -2,6 +2,7 @@
 //! (RELIABILITY T1, T2).
 
 use crate::store::write_session;
+use crate::support::{aid, sid};
 use crate::support::{body_text, TestHub};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -193,7 +194,7 @@ async fn the_event_stream_carries_generations_and_what_changed() {
     hub.state
         .hub
         .store()
-        .set_agent_status("s", "a1", "complete", None)
+        .set_agent_status(&sid("s"), &aid("a1"), "complete", None)
         .unwrap();
     let (id, data) = next_event(&mut events, &mut buffer, Duration::from_secs(2))
         .await
@@ -244,7 +245,9 @@ async fn a_burst_of_changes_is_folded_into_few_events() {
         let mut n = 0;
         while started.elapsed() < Duration::from_secs(1) {
             let status = if n % 2 == 0 { "in_progress" } else { "blocked" };
-            store.set_agent_status("s", "a1", status, None).unwrap();
+            store
+                .set_agent_status(&sid("s"), &aid("a1"), status, None)
+                .unwrap();
             n += 1;
         }
         n
@@ -299,7 +302,7 @@ async fn the_watcher_sees_foreign_writes_within_a_second() {
     // A session folder written by another process, with plain (non-atomic) writes, and read
     // by a request before the watcher gets to it: the watcher must still watch the folder.
     write_session(dir.path(), "foreign", ROSTER);
-    store.detail("foreign").unwrap();
+    store.detail(&sid("foreign")).unwrap();
     wait_for(
         &store,
         "a new session",
@@ -445,8 +448,14 @@ fn readers_never_see_a_torn_file() {
         scope.spawn(|| {
             for n in 0..writes {
                 let status = if n % 2 == 0 { "in_progress" } else { "blocked" };
-                sessions_hub::store::write::set_agent_status(dir.path(), "s", "a1", status, None)
-                    .unwrap();
+                sessions_hub::store::write::set_agent_status(
+                    dir.path(),
+                    &sid("s"),
+                    &aid("a1"),
+                    status,
+                    None,
+                )
+                .unwrap();
             }
             done.store(true, std::sync::atomic::Ordering::Relaxed);
         });

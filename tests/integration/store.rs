@@ -1,6 +1,8 @@
 //! The store's read side on real folders: both seed shapes, a corrupted store (RELIABILITY T21),
 //! stale copies, generations.
 
+use crate::support::sid;
+use sessions_hub::domain::ids::SessionId;
 use sessions_hub::domain::{AgentStatus, HubError, SessionStatus, StatusSource};
 use sessions_hub::store::SessionStore;
 use std::fs;
@@ -76,7 +78,7 @@ fn lists_both_shapes_newest_first() {
 #[test]
 fn detail_has_agents_waves_blockers_and_instructions() {
     let (_dir, store) = store_with_fixtures();
-    let detail = store.detail("auth-refactor-1767000000000").unwrap();
+    let detail = store.detail(&sid("auth-refactor-1767000000000")).unwrap();
     assert_eq!(detail.agents.len(), 3);
     let tests = &detail.agents[2];
     assert_eq!(tests.wave, Some(3));
@@ -86,7 +88,7 @@ fn detail_has_agents_waves_blockers_and_instructions() {
     assert_eq!(instructions.total_blocks, 3);
     assert!(instructions.error.is_none());
 
-    let monitoring = store.detail("WO-DOCS-001").unwrap();
+    let monitoring = store.detail(&sid("WO-DOCS-001")).unwrap();
     let orchestrator = monitoring.orchestrator.unwrap();
     assert_eq!(
         orchestrator.agent_id.as_deref(),
@@ -102,10 +104,14 @@ fn detail_has_agents_waves_blockers_and_instructions() {
 #[test]
 fn unknown_and_hostile_ids() {
     let (_dir, store) = store_with_fixtures();
-    assert!(matches!(store.detail("nope"), Err(HubError::NotFound(_))));
+    assert!(matches!(
+        store.detail(&sid("nope")),
+        Err(HubError::NotFound(_))
+    ));
+    // Refused before they can name a folder: a session id is checked when it is made.
     for hostile in ["../etc", "..", ".staging-x", "a/b", ""] {
         assert!(
-            matches!(store.detail(hostile), Err(HubError::Invalid(_))),
+            matches!(SessionId::parse(hostile), Err(HubError::Invalid(_))),
             "{hostile}"
         );
     }
@@ -179,7 +185,7 @@ fn a_corrupted_store_lists_every_healthy_session_and_one_error_per_broken_one() 
         }
     }
     assert!(matches!(
-        store.detail("garbage"),
+        store.detail(&sid("garbage")),
         Err(HubError::Unreadable(_))
     ));
 }
@@ -260,6 +266,6 @@ fn detail_finds_a_folder_written_after_the_last_refresh() {
     let store = SessionStore::new(dir.path());
     store.refresh().unwrap();
     write_session(dir.path(), "late", r#"{"agents": [{"agent_id": "x"}]}"#);
-    assert_eq!(store.detail("late").unwrap().agents.len(), 1);
+    assert_eq!(store.detail(&sid("late")).unwrap().agents.len(), 1);
     assert_eq!(store.list().list.count, 1);
 }

@@ -140,3 +140,12 @@ pub fn kill_child_after(test: &str, envs: &[(&str, &Path)], delay_ms: u64) -> Ve
     drop(child); // SIGKILL, then wait: the pipe closes and the reader ends.
     reader.join().unwrap()
 }
+
+/// A session id a test knows is valid.
+pub fn sid(raw: &str) -> sessions_hub::domain::ids::SessionId {
+    sessions_hub::domain::ids::SessionId::parse(raw).unwrap()
+}
+
+pub fn aid(raw: &str) -> sessions_hub::domain::ids::AgentId {
+    sessions_hub::domain::ids::AgentId::new(raw)
+}

@@ -18,6 +18,7 @@
 //! `cargo test --features ssr --test integration t3_hostile_writer_10s -- --ignored --nocapture`.
 
 use crate::store::write_session;
+use crate::support::{aid, sid};
 use crate::support::{body_text, kill_child_after, Delays, Killed, TestHub};
 use serde_json::{json, Value};
 use sessions_hub::fsutil::atomic::TEMP_PREFIX;
@@ -109,8 +110,14 @@ fn t4_child_writes_until_killed() {
             break;
         }
         let next = version + 1;
-        let update =
-            set_agent_status(sessions, T4_SESSION, "a1", status_for(next), Some(version)).unwrap();
+        let update = set_agent_status(
+            sessions,
+            &sid(T4_SESSION),
+            &aid("a1"),
+            status_for(next),
+            Some(version),
+        )
+        .unwrap();
         assert_eq!(update.version, next);
         writeln!(stdout, "COMMITTED {next} {}", update.updated_at).unwrap();
         stdout.flush().unwrap();
@@ -187,7 +194,14 @@ fn run_t4(iterations: usize) {
         write_session(&sessions, id, &communication(0));
     }
     // One write first, so every later file has the writer's own serialisation.
-    set_agent_status(&sessions, T4_SESSION, "a1", status_for(1), Some(0)).unwrap();
+    set_agent_status(
+        &sessions,
+        &sid(T4_SESSION),
+        &aid("a1"),
+        status_for(1),
+        Some(0),
+    )
+    .unwrap();
     let folder = sessions.join(T4_SESSION);
     let path = folder.join("communication.json");
     let read = || serde_json::from_slice::<Value>(&std::fs::read(&path).unwrap());
@@ -256,7 +270,10 @@ fn run_t4(iterations: usize) {
         "{:?}",
         snapshot.list.invalid
     );
-    assert_eq!(store.detail(T4_SESSION).unwrap().summary.version, version);
+    assert_eq!(
+        store.detail(&sid(T4_SESSION)).unwrap().summary.version,
+        version
+    );
     println!(
         "T4: {iterations} kills, 0 torn, {} writes committed, {committed_unreported} kills after \
          a rename the child had not reported, {kills_leaving_temp} kills left a temp file \
@@ -427,7 +444,7 @@ async fn run_t3(storm: Duration) {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     };
-    let detail = hub.state.hub.store().detail("s").unwrap();
+    let detail = hub.state.hub.store().detail(&sid("s")).unwrap();
     assert_eq!(detail.agents[0].status.to_string(), status_for(last));
     let (_, text) = hub.get_text("/api/sessions").await;
     let list: Value = serde_json::from_str(&text).unwrap();

@@ -8,6 +8,7 @@ use crate::domain::format::human_bytes;
 use crate::domain::output::OutputPreview;
 use crate::server_fns::output::read_output;
 use crate::ui::components::Modal;
+use crate::ui::hooks::use_output_probe;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
@@ -71,26 +72,7 @@ pub fn OutputViewer(session: String, agent: String, path: Option<String>) -> imp
         }
         tick
     });
-    #[cfg(feature = "hydrate")]
-    {
-        use crate::server_fns::output::probe_output;
-        let (session, agent, path) = (session.clone(), agent.clone(), path.clone());
-        leptos::task::spawn_local(async move {
-            loop {
-                gloo_timers::future::TimeoutFuture::new(3_000).await;
-                let Some(shown) = preview.try_get_untracked() else {
-                    break;
-                };
-                let Some(Ok(Ok(shown))) = shown else { continue };
-                if let Ok(stamp) = probe_output(session.clone(), agent.clone(), path.clone()).await
-                {
-                    if stamp != shown.stamp {
-                        preview.refetch();
-                    }
-                }
-            }
-        });
-    }
+    use_output_probe(session.clone(), agent.clone(), path.clone(), preview);
 
     let close_href = session_href(&session);
     let close = {

@@ -1,13 +1,13 @@
 //! One session: counts, orchestrator, agents, waves, instructions.
 
 use super::output_viewer::{OutputViewer, ViewOutputButton};
+use super::refetch::{use_refetch, UseRefetchReturn};
 use super::waves::Waves;
 use super::{use_monitor, RefreshButton, RefreshError, LIST_HREF};
 use crate::domain::monitor::{DetailAnswer, MonitorSettings};
 use crate::domain::{AgentStatus, AgentView, HubError, SessionDetail};
 use crate::server_fns::sessions::get_session;
 use crate::ui::components::{titled, AgentStatusBadge, LocalTime, PageTitle, SessionStatusBadge};
-use crate::ui::hooks::use_clock;
 use crate::ui::model::announce::detail_changes;
 use crate::ui::model::time::{duration_words, relative_time};
 use leptos::prelude::*;
@@ -72,49 +72,25 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
         .set(initial.settings.poll_interval_ms);
     let settings = initial.settings;
     let id = initial.session.summary.id.clone();
-    let detail = RwSignal::new(initial.session);
+    let detail = RwSignal::new(initial.session.clone());
     let generation = RwSignal::new(initial.generation);
-    monitor.detection.set(Some(initial.detection));
     monitor.follow_generation(generation.into());
-    let refreshed_at = RwSignal::new(initial.now_ms);
-    let error = RwSignal::new(None::<String>);
-    let now = use_clock(initial.now_ms);
-
-    let requests = StoredValue::new(0u64);
     let fetch_id = id.clone();
-    Effect::new(move |previous: Option<u64>| {
-        let tick = monitor.refresh.tick.get();
-        if previous.is_some() {
-            requests.update_value(|n| *n += 1);
-            let request = requests.get_value();
-            let id = fetch_id.clone();
-            leptos::task::spawn_local(async move {
-                let result = get_session(id).await;
-                if requests.try_get_value() != Some(request) {
-                    return;
-                }
-                match result {
-                    Ok(answer) => {
-                        monitor.announce(
-                            detail.with_untracked(|before| detail_changes(before, &answer.session)),
-                        );
-                        detail.set(answer.session);
-                        generation.set(answer.generation);
-                        monitor.detection.set(Some(answer.detection));
-                        refreshed_at.set(answer.now_ms);
-                        now.set(answer.now_ms.max(now.get_untracked()));
-                        error.set(None);
-                        monitor.fetch_failed.set(false);
-                    }
-                    Err(err) => {
-                        error.set(Some(err.to_string()));
-                        monitor.fetch_failed.set(true);
-                    }
-                }
-            });
-        }
-        tick
-    });
+    let UseRefetchReturn {
+        error,
+        refreshed_at,
+        now,
+    } = use_refetch(
+        monitor,
+        &initial,
+        move || get_session(fetch_id.clone()),
+        move |answer: &DetailAnswer| {
+            monitor
+                .announce(detail.with_untracked(|before| detail_changes(before, &answer.session)));
+            detail.set(answer.session.clone());
+            generation.set(answer.generation);
+        },
+    );
 
     let query = use_query_map();
     let viewer = Memo::new(move |_| {

@@ -1,11 +1,11 @@
 //! The list of sessions: search, status filter, invalid entries, empty state.
 
+use super::refetch::{use_refetch, UseRefetchReturn};
 use super::{session_href, use_monitor, RefreshButton, RefreshError};
 use crate::domain::monitor::ListAnswer;
 use crate::domain::{InvalidSession, SessionSummary};
 use crate::server_fns::sessions::list_sessions;
 use crate::ui::components::{LocalTime, Meter, SessionStatusBadge};
-use crate::ui::hooks::use_clock;
 use crate::ui::model::announce::list_changes;
 use crate::ui::model::filter::{filter_invalid, filter_sessions, StatusFilter};
 use crate::ui::model::time::relative_time;
@@ -46,46 +46,21 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
     monitor
         .poll_interval_ms
         .set(initial.settings.poll_interval_ms);
-    monitor.detection.set(Some(initial.detection));
-    let list = RwSignal::new(initial.list);
+    let list = RwSignal::new(initial.list.clone());
     monitor.follow_generation(Signal::derive(move || list.with(|l| l.generation)));
-    let refreshed_at = RwSignal::new(initial.now_ms);
-    let error = RwSignal::new(None::<String>);
-    let now = use_clock(initial.now_ms);
-
-    // Fetch again on every tick; answers that arrive out of order are dropped.
-    let requests = StoredValue::new(0u64);
-    Effect::new(move |previous: Option<u64>| {
-        let tick = monitor.refresh.tick.get();
-        if previous.is_some() {
-            requests.update_value(|n| *n += 1);
-            let request = requests.get_value();
-            leptos::task::spawn_local(async move {
-                let result = list_sessions().await;
-                if requests.try_get_value() != Some(request) {
-                    return;
-                }
-                match result {
-                    Ok(answer) => {
-                        monitor.announce(
-                            list.with_untracked(|before| list_changes(before, &answer.list)),
-                        );
-                        list.set(answer.list);
-                        monitor.detection.set(Some(answer.detection));
-                        refreshed_at.set(answer.now_ms);
-                        now.set(answer.now_ms.max(now.get_untracked()));
-                        error.set(None);
-                        monitor.fetch_failed.set(false);
-                    }
-                    Err(err) => {
-                        error.set(Some(err.to_string()));
-                        monitor.fetch_failed.set(true);
-                    }
-                }
-            });
-        }
-        tick
-    });
+    let UseRefetchReturn {
+        error,
+        refreshed_at,
+        now,
+    } = use_refetch(
+        monitor,
+        &initial,
+        list_sessions,
+        move |answer: &ListAnswer| {
+            monitor.announce(list.with_untracked(|before| list_changes(before, &answer.list)));
+            list.set(answer.list.clone());
+        },
+    );
 
     let query = use_query_map();
     let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());

@@ -5,6 +5,7 @@ use super::{
     assert_complete, fixture_project, generate_sample, options, sample_request, staging_dirs,
     visible_entries, NOW_MS,
 };
+use crate::support::sid;
 use sessions_hub::domain::{AgentStatus, HubError, SessionStatus};
 use sessions_hub::generate::{generate, sweep_staging, GenerateOptions};
 use sessions_hub::store::SessionStore;
@@ -191,7 +192,7 @@ fn the_store_reads_the_generated_session() {
     let list = store.list();
     assert_eq!(list.list.count, 1);
     assert!(list.list.invalid.is_empty());
-    let detail = store.detail(&generated.session_id).unwrap();
+    let detail = store.detail(&sid(&generated.session_id)).unwrap();
     assert_eq!(detail.summary.status, SessionStatus::NotStarted);
     assert_eq!(detail.summary.feature_name, "auth-refactor");
     assert_eq!(

@@ -3,6 +3,7 @@
 //! overflow.
 
 use super::{Farm, SESSION};
+use crate::support::{aid, sid};
 use sessions_hub::domain::output::{OutputKind, DEFAULT_MAX_PREVIEW_BYTES};
 use sessions_hub::render::{render, NOTE_TIMED_OUT, NOTE_TOO_DEEP};
 use sessions_hub::service::output_preview;
@@ -45,8 +46,15 @@ fn t12_a_100_mb_output_is_previewed_within_the_cap() {
     let rss_before = rss_bytes();
     for agent in ["agent-0", "agent-1"] {
         let started = Instant::now();
-        let preview =
-            output_preview(&store, SESSION, agent, None, &[], DEFAULT_MAX_PREVIEW_BYTES).unwrap();
+        let preview = output_preview(
+            &store,
+            &sid(SESSION),
+            &aid(agent),
+            None,
+            &[],
+            DEFAULT_MAX_PREVIEW_BYTES,
+        )
+        .unwrap();
         let elapsed = started.elapsed();
         assert!(preview.truncated);
         assert_eq!(preview.size, size);
@@ -65,7 +73,7 @@ fn t12_a_100_mb_output_is_previewed_within_the_cap() {
     assert!(growth < 64 << 20, "RSS grew by {growth} bytes");
 
     let (_, file_size, name) = store
-        .agent_output_file(SESSION, "agent-0", None, &[])
+        .agent_output_file(&sid(SESSION), &aid("agent-0"), None, &[])
         .unwrap();
     assert_eq!((file_size, name.as_str()), (size, "huge.txt"));
 }
@@ -95,8 +103,8 @@ fn t12_a_50k_line_markdown_renders_or_falls_back_cleanly() {
     let started = Instant::now();
     let preview = output_preview(
         &store,
-        SESSION,
-        "agent-0",
+        &sid(SESSION),
+        &aid("agent-0"),
         None,
         &[],
         DEFAULT_MAX_PREVIEW_BYTES,
@@ -149,8 +157,8 @@ fn t12_a_million_element_json_array() {
     let store = store(&farm, &["out/array.json"]);
     let preview = output_preview(
         &store,
-        SESSION,
-        "agent-0",
+        &sid(SESSION),
+        &aid("agent-0"),
         None,
         &[],
         DEFAULT_MAX_PREVIEW_BYTES,

@@ -3,6 +3,7 @@
 //! coming back; plus the paths that must keep working.
 
 use super::{Farm, CANARY, INSIDE, SESSION, SHARED};
+use crate::support::{aid, sid};
 use sessions_hub::domain::output::{DEFAULT_MAX_PREVIEW_BYTES, MISSING_OUTPUT};
 use sessions_hub::domain::HubError;
 use sessions_hub::service::output_preview;
@@ -217,8 +218,8 @@ fn t7_the_store_refuses_the_same_corpus_end_to_end() {
         let agent = format!("agent-{i}");
         let preview = output_preview(
             &store,
-            SESSION,
-            &agent,
+            &sid(SESSION),
+            &aid(&agent),
             None,
             &[],
             DEFAULT_MAX_PREVIEW_BYTES,
@@ -246,7 +247,7 @@ fn t7_the_store_refuses_the_same_corpus_end_to_end() {
             failures.push(format!("{}: expected {expect:?}, got {got:?}", short(raw)));
         }
         // The download refuses too; a file not written yet is "not found" there.
-        match store.agent_output_file(SESSION, &agent, None, &[]) {
+        match store.agent_output_file(&sid(SESSION), &aid(&agent), None, &[]) {
             Ok(_) => failures.push(format!("{}: download opened", short(raw))),
             Err(HubError::NotFound(_)) if *expect == Missing => {}
             Err(HubError::Forbidden(_)) if *expect == Forbidden => {}
@@ -283,7 +284,7 @@ fn t7_a_fifo_is_refused_at_once() {
     }
     let started = Instant::now();
     assert!(matches!(
-        output_preview(&store, SESSION, "agent-0", None, &[], 1024),
+        output_preview(&store, &sid(SESSION), &aid("agent-0"), None, &[], 1024),
         Err(HubError::Forbidden(_))
     ));
     assert!(started.elapsed() < Duration::from_millis(100));
