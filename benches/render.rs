@@ -2,7 +2,7 @@
 //! 1 MB Markdown baseline and a 100 KB Markdown file of the size agents usually write, each read through `Hub::output_preview` (open, capped read,
 //! render, sanitise) and through `render` alone on the capped bytes.
 //!
-//! Then doubling series (RELIABILITY T10, "quadratic-style"): pathological Markdown and JSON
+//! Then doubling series ("quadratic-style"): pathological Markdown and JSON
 //! families at sizes n, 2n, 4n, ... up to the 2 MiB preview cap, rendered without the deadline
 //! so that superlinear growth shows instead of being cut off; the ratio between consecutive
 //! sizes should stay below 2.5 (2.0 is linear). Each size is also rendered with the production
@@ -191,7 +191,7 @@ fn size_table() {
 
 /// Runs per size in the doubling series; the best one counts (least disturbed by the machine).
 const DOUBLING_RUNS: usize = 7;
-/// T10: a time ratio between consecutive doubled sizes at or above this is "quadratic-style".
+/// A time ratio between consecutive doubled sizes at or above this is "quadratic-style".
 const MAX_RATIO: f64 = 2.5;
 
 /// A pathological input family: its name and a generator of about `bytes` bytes.

@@ -1,7 +1,7 @@
 //! The `hub` command line: `serve` (the default) and `status set`.
 
 use crate::domain::ids::{AgentId, SessionId};
-use crate::live::WatchMode;
+use crate::domain::monitor::WatchMode;
 use crate::service::{Config, Hub};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;

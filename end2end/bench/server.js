@@ -2,12 +2,12 @@
 //   0. server-side rendering of /sessions?tab=monitor with 100 sessions: requests/s with wrk;
 //   1. change on disk -> visible in the browser: p50/p95 over 50 trials (new sessions and
 //      status changes), measured in Debian's Chromium against the release server;
-//   2. event storm (RELIABILITY T14): 10,000 plain writes in ~1 s across 100 sessions; events
+//   2. event storm: 10,000 plain writes in ~1 s across 100 sessions; events
 //      per client per second and time until the API matches the disk;
 //   3. server RSS, idle, with 1,000 sessions;
-//   4. RELIABILITY T17: unchanged polls at a fixed 200 req/s, 304s, latency and server CPU per poll
+//   4. unchanged polls at a fixed 200 req/s, 304s, latency and server CPU per poll
 //      against full lists in the same run;
-//   5. RELIABILITY T18: mixed load for 60 s (MIXED_SECONDS): pollers, SSE clients, status updates.
+//   5. mixed load for 60 s (MIXED_SECONDS): pollers, SSE clients, status updates.
 // BENCH_ONLY=load runs only 4 and 5; BENCH_ONLY=ssr only 0.
 // Prints Markdown rows for BENCHMARKS.md.
 const { chromium } = require("playwright-core");
@@ -211,7 +211,7 @@ function cpuTicks(pid) {
 const fmt = (ms) => `${ms.toFixed(2)} ms`;
 const counts = (statuses) => [...statuses].map(([s, n]) => `${n}× ${s}`).join(", ");
 
-/** RELIABILITY T17: unchanged polls of 1,000 sessions at 200 req/s answer 304 cheaply. */
+/** Unchanged polls of 1,000 sessions at 200 req/s answer 304 cheaply. */
 async function cheapPolls() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-polls-"));
   for (let s = 0; s < 1000; s++) writeSession(dir, `p-${s}`, "in_progress", `Session ${s} with a realistic name`);
@@ -235,12 +235,12 @@ async function cheapPolls() {
   child.kill("SIGTERM");
   const n = 200 * 20;
   const aboveFloor = (run) => Math.max(run.cpuMs - floor.cpuMs, 0);
-  console.log(`| T17 unchanged polls: \`GET /api/sessions\` with \`If-None-Match\`, 1,000 sessions, 200 req/s for 20 s (fixed rate, loopback, the client shares the 2 cores) | ${counts(unchanged.statuses)}; latency p50 ${fmt(pct(unchanged.latencies, 0.5))}, p99 ${fmt(pct(unchanged.latencies, 0.99))}; server CPU ${(unchanged.cpuMs / n).toFixed(3)} ms per poll |`);
+  console.log(`| Unchanged polls: \`GET /api/sessions\` with \`If-None-Match\`, 1,000 sessions, 200 req/s for 20 s (fixed rate, loopback, the client shares the 2 cores) | ${counts(unchanged.statuses)}; latency p50 ${fmt(pct(unchanged.latencies, 0.5))}, p99 ${fmt(pct(unchanged.latencies, 0.99))}; server CPU ${(unchanged.cpuMs / n).toFixed(3)} ms per poll |`);
   console.log(`| the same without \`If-None-Match\` (full ${fullBytes.toLocaleString("en")} B list each time), same run | ${counts(full.statuses)}; latency p50 ${fmt(pct(full.latencies, 0.5))}, p99 ${fmt(pct(full.latencies, 0.99))}; server CPU ${(full.cpuMs / n).toFixed(3)} ms per request; **unchanged poll = ${((100 * unchanged.cpuMs) / Math.max(full.cpuMs, 1)).toFixed(1)} %** of a full list |`);
   console.log(`| the floor: \`GET /healthz\` (a few bytes of JSON), same rate, same run | ${counts(floor.statuses)}; latency p50 ${fmt(pct(floor.latencies, 0.5))}, p99 ${fmt(pct(floor.latencies, 0.99))}; server CPU ${(floor.cpuMs / n).toFixed(3)} ms per request; above this floor an unchanged poll costs **${((100 * aboveFloor(unchanged)) / Math.max(aboveFloor(full), 1)).toFixed(1)} %** of a full list |`);
 }
 
-/** RELIABILITY T18: 50 pollers every 2 s, 10 SSE clients and 1 status update/s, for 60 s. */
+/** Mixed load: 50 pollers every 2 s, 10 SSE clients and 1 status update/s, for 60 s. */
 async function mixedLoad() {
   const seconds = Number(process.env.MIXED_SECONDS ?? 60);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-mixed-"));
@@ -293,7 +293,7 @@ async function mixedLoad() {
   stop.abort();
   await Promise.all([...pollers, writer]);
   child.kill("SIGTERM");
-  console.log(`| T18 mixed load, ${seconds} s: 1,000 sessions, 50 clients polling \`/api/sessions\` every 2 s with \`If-None-Match\`, 10 SSE clients, 1 status update/s through the API | ${errors.length} errors${errors.length ? ` (${[...new Set(errors)].slice(0, 3).join("; ")})` : ""}; ${updates} updates; polls ${counts(statuses)}; list latency p50 ${fmt(pct(listLatencies, 0.5))}, p99 ${fmt(pct(listLatencies, 0.99))}; SSE events per client ${Math.min(...sseEvents)}-${Math.max(...sseEvents)} |`);
+  console.log(`| Mixed load, ${seconds} s: 1,000 sessions, 50 clients polling \`/api/sessions\` every 2 s with \`If-None-Match\`, 10 SSE clients, 1 status update/s through the API | ${errors.length} errors${errors.length ? ` (${[...new Set(errors)].slice(0, 3).join("; ")})` : ""}; ${updates} updates; polls ${counts(statuses)}; list latency p50 ${fmt(pct(listLatencies, 0.5))}, p99 ${fmt(pct(listLatencies, 0.99))}; SSE events per client ${Math.min(...sseEvents)}-${Math.max(...sseEvents)} |`);
 }
 
 (async () => {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { HubServer, tempDir, writeSession } from "./fixtures/server";
 import { PAYLOADS, expectInert, failOnDialogs, hostileStubs, writeHostileSessions, type HostileSession } from "./fixtures/hostile";
 
-// RELIABILITY T23, the parts only a running page has: the Content-Security-Policy holds (and
+// Hostile metadata, the parts only a running page has: the Content-Security-Policy holds (and
 // reports nothing on the hub's own pages), the wizard shows hostile stubs, and notifications
 // and the document title carry hostile names as one plain line.
 

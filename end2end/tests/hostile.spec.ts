@@ -3,7 +3,7 @@ import path from "node:path";
 import { HubServer, tempDir } from "./fixtures/server";
 import { asParsed, expectInert, failOnDialogs, hostileStubs, writeHostileSessions, type HostileSession } from "./fixtures/hostile";
 
-// RELIABILITY T23: the hostile-metadata corpus in every agent-written field, through every
+// The hostile-metadata corpus in every agent-written field, through every
 // page, with JavaScript on (hydrated) and off (the server's HTML alone). Nothing may run,
 // nothing may become markup, and the text must still read as it was written.
 

@@ -2,7 +2,7 @@ import { test, expect } from "./fixtures/hub";
 import { HubPage } from "./fixtures/hub";
 import { HubServer, writeSession } from "./fixtures/server";
 
-// The live channel (RELIABILITY T13, T15, T16): changes on disk reach every open page within
+// The live channel: changes on disk reach every open page within
 // about a second, without a reload, and survive reconnects and restarts.
 
 const roster = (status: string, name = "Written by a foreign process") => ({

@@ -133,7 +133,7 @@ test("no serious accessibility violations with the dialog open", async ({ hub })
   expect(await hub.seriousA11yViolations()).toEqual([]);
 });
 
-// RELIABILITY T11 in the browser: each vector would set window.__xss or open a dialog if any
+// XSS in agent output, in the browser: each vector would set window.__xss or open a dialog if any
 // of it ran. (The Rust suite checks ~200 vectors in the rendered HTML; these run for real.)
 const XSS = [
   "<script>window.__xss=1</script>",

@@ -1,4 +1,4 @@
-//! CodeRef data (seed 000 §1.4): `<root>/.coderef/index.json`, a list of code elements. When it
+//! CodeRef data: `<root>/.coderef/index.json`, a list of code elements. When it
 //! is there, a file whose elements are named after keywords gets a boost.
 //!
 //! Read tolerantly: the list may be the whole document or its `elements` field; an element needs

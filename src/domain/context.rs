@@ -1,5 +1,5 @@
-//! Results of context discovery (SPEC §3 `GET /api/sessions/context-discovery`), shared with the
-//! browser. camelCase on the wire, as the seed's API returns them.
+//! Results of context discovery (`GET /api/sessions/context-discovery`), shared with the
+//! browser. camelCase on the wire, as the API has always returned them.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

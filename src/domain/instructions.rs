@@ -1,4 +1,4 @@
-//! `instructions.json` (seed 000 §3.2): typed instruction blocks.
+//! `instructions.json`: typed instruction blocks.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

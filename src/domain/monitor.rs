@@ -2,7 +2,7 @@
 //! (so relative times render the same on the server and during hydration), the settings the
 //! page needs, and how the hub notices changes.
 
-use super::{SessionDetail, SessionList};
+use super::{AgentStatus, SessionDetail, SessionList};
 use serde::{Deserialize, Serialize};
 
 /// Settings the monitor needs from the server.
@@ -37,4 +37,25 @@ pub struct DetailAnswer {
     pub now_ms: i64,
     pub settings: MonitorSettings,
     pub detection: ChangeDetection,
+}
+
+/// What a status update did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusUpdate {
+    pub session: String,
+    pub agent: String,
+    pub previous: AgentStatus,
+    pub status: AgentStatus,
+    /// The file's `version` after the write.
+    pub version: u64,
+    pub updated_at: String,
+}
+
+/// How the hub notices changes on disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WatchMode {
+    /// inotify (or the platform's equivalent), with a periodic rescan as a safety net.
+    Native,
+    /// Rescan every second; for network filesystems where events do not arrive.
+    Poll,
 }

@@ -1,5 +1,5 @@
-//! The `communication.json` model (both shapes of seed 000: §3.2 "creation" and §13.1
-//! "monitoring") and the views of a session the hub serves.
+//! The `communication.json` model (both shapes the README's storage layout describes: the
+//! "creation" shape the hub writes and the "monitoring" shape of older tools) and the views of a session the hub serves.
 //!
 //! Only the fields the hub uses are typed; everything else lands in `extra` and is written back
 //! unchanged, so a rewrite by the hub never drops what an agent or another tool put there.
@@ -206,7 +206,7 @@ impl CommunicationFile {
     }
 }
 
-/// A session as the list shows it: seed 000 §13.1 `Session`, plus `id` and the hub's extras.
+/// A session as the list shows it: the monitoring shape's `Session`, plus `id` and the hub's extras.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SessionSummary {
     /// The folder name: the key for `?id=`, `&session=`, the status API and the CLI.

@@ -1,5 +1,4 @@
-//! Agent and session statuses, and the rules that derive a session's status from its agents
-//! (SPEC §1, seed 000 §2.2).
+//! Agent and session statuses, and the rule that derives a session's status from its agents.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -155,7 +154,7 @@ pub enum StatusSource {
     Calculated,
 }
 
-/// Derives a session's status from its agents (seed 000 §2.2):
+/// Derives a session's status from its agents:
 /// all complete -> complete; any in progress -> in progress; otherwise (and with no agents)
 /// not started.
 pub fn calculate_status<'a>(agents: impl IntoIterator<Item = &'a AgentStatus>) -> SessionStatus {
@@ -296,7 +295,7 @@ mod tests {
         ]
     }
 
-    // RELIABILITY T9: random rosters of 0-64 agents, known and unknown statuses.
+    // Random rosters of 0-64 agents, known and unknown statuses.
     proptest! {
         #[test]
         fn counts_sum_to_total(agents in prop::collection::vec(any_status(), 0..64)) {

@@ -97,22 +97,6 @@ fn wave_of<'a>(
     unreachable!("the loop returns when it pops the last agent")
 }
 
-/// Agents grouped by wave, in wave order, each wave in roster order.
-pub fn group_by_wave(order: &[String], waves: &BTreeMap<String, u32>) -> Vec<(u32, Vec<String>)> {
-    let numbers: BTreeSet<u32> = waves.values().copied().collect();
-    numbers
-        .into_iter()
-        .map(|wave| {
-            let members = order
-                .iter()
-                .filter(|id| waves.get(*id) == Some(&wave))
-                .cloned()
-                .collect();
-            (wave, members)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,15 +115,6 @@ mod tests {
         assert_eq!(waves["b"], 2);
         assert_eq!(waves["c"], 3);
         assert_eq!(waves["d"], 1);
-        let order: Vec<String> = agents.iter().map(|(id, _)| id.clone()).collect();
-        assert_eq!(
-            group_by_wave(&order, &waves),
-            vec![
-                (1, vec!["a".to_string(), "d".to_string()]),
-                (2, vec!["b".to_string()]),
-                (3, vec!["c".to_string()])
-            ]
-        );
     }
 
     #[test]

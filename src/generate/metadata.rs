@@ -1,4 +1,4 @@
-//! `communication.json` in the creation shape of seed 000 §3.2 (plus `description` and
+//! `communication.json` in the creation shape (the README's storage layout; plus `description` and
 //! `version`), and `instructions.json`.
 
 use super::plan::PlannedAgent;

@@ -1,4 +1,4 @@
-//! `agent-prompts/agent-N.md`, and the one line per agent to paste into its terminal (seed 001).
+//! `agent-prompts/agent-N.md`, and the one line per agent to paste into its terminal.
 
 use super::backbone::fence_around;
 use super::plan::PlannedAgent;

@@ -1,5 +1,5 @@
 //! A session is assembled in `<sessions-dir>/.staging-<random>/` and renamed into place in one
-//! step (RELIABILITY decision 2), so readers see all of it or nothing. Readers skip dot-names; a
+//! step, so readers see all of it or nothing. Readers skip dot-names; a
 //! crash leaves only a staging folder, which [`sweep`] removes.
 
 use crate::fsutil::dir::{entries, entry_name, sync_dir};

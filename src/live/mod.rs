@@ -1,7 +1,7 @@
 //! Keeping the store in step with the disk as it changes: a filesystem watcher with a polling
-//! safety net (RELIABILITY §4.4). The store then publishes each new generation to the live
+//! safety net. The store then publishes each new generation to the live
 //! channel (`GET /api/events`).
 
 mod watcher;
 
-pub use watcher::{start, WatchHealth, WatchMode, Watcher};
+pub use watcher::{start, WatchHealth, Watcher};

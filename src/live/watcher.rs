@@ -3,6 +3,7 @@
 //! 250 ms and re-reads just those. A periodic rescan catches whatever the watcher missed, and
 //! is all there is when native watching is unavailable or `--watch poll` was chosen.
 
+use crate::domain::monitor::WatchMode;
 use crate::store::SessionStore;
 use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 use serde::Serialize;
@@ -20,14 +21,6 @@ const RECONCILE_NATIVE: Duration = Duration::from_secs(5);
 /// Rescan interval when polling is all there is.
 const RECONCILE_POLL: Duration = Duration::from_secs(1);
 const QUEUE: usize = 4096;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WatchMode {
-    /// inotify (or the platform's equivalent), with a periodic rescan as a safety net.
-    Native,
-    /// Rescan every second; for network filesystems where events do not arrive.
-    Poll,
-}
 
 /// What `/healthz` and the UI say about change detection.
 #[derive(Clone, Debug, Serialize)]

@@ -21,7 +21,7 @@ pub struct Config {
     /// An agent `in_progress` without an update for this long is flagged stale.
     pub stale_after: Duration,
     /// How changes on disk are noticed.
-    pub watch: crate::live::WatchMode,
+    pub watch: crate::domain::monitor::WatchMode,
     /// Serve sample sessions from a throw-away folder, with simulated agents.
     pub demo: bool,
     /// Output previews are cut at this many bytes (downloads are whole).
@@ -44,7 +44,7 @@ impl Config {
             poll_interval: Duration::from_secs(10),
             allow_output_roots: Vec::new(),
             stale_after: Duration::from_secs(30 * 60),
-            watch: crate::live::WatchMode::Native,
+            watch: crate::domain::monitor::WatchMode::Native,
             demo: false,
             max_preview_bytes: crate::domain::output::DEFAULT_MAX_PREVIEW_BYTES,
             token: None,

@@ -2,9 +2,9 @@
 
 use super::{now_ms, Hub};
 use crate::domain::ids::{AgentId, SessionId};
+use crate::domain::monitor::StatusUpdate;
 use crate::domain::monitor::{ChangeDetection, DetailAnswer, ListAnswer, MonitorSettings};
 use crate::domain::HubError;
-use crate::store::write::StatusUpdate;
 use crate::store::ListSnapshot;
 use std::sync::Arc;
 

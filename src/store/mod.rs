@@ -149,7 +149,7 @@ impl SessionStore {
     }
 
     /// Wakes up whenever the generation moves. A watch channel, not a queue: a slow receiver
-    /// skips to the latest generation instead of lagging (RELIABILITY §0.8).
+    /// skips to the latest generation instead of lagging.
     pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
         self.published.subscribe()
     }
@@ -183,7 +183,7 @@ impl SessionStore {
         agent: &AgentId,
         status: &str,
         expected_version: Option<u64>,
-    ) -> Result<write::StatusUpdate, HubError> {
+    ) -> Result<crate::domain::monitor::StatusUpdate, HubError> {
         let update = write::set_agent_status(&self.dir, id, agent, status, expected_version)?;
         self.refresh_ids([update.session.clone()]);
         Ok(update)
@@ -466,5 +466,100 @@ fn same_view(a: &EntryState, b: &EntryState) -> bool {
         ) => sa == sb && fa == fb,
         (EntryState::Invalid(a), EntryState::Invalid(b)) => a == b,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Changes;
+    use proptest::prelude::*;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    fn changes(created: &[&str], updated: &[&str], removed: &[&str]) -> Changes {
+        let own = |ids: &[&str]| ids.iter().map(|id| id.to_string()).collect();
+        Changes {
+            created: own(created),
+            updated: own(updated),
+            removed: own(removed),
+        }
+    }
+
+    #[test]
+    fn each_session_is_listed_once_under_its_latest_fate() {
+        let mut all = changes(&["new"], &["a"], &["gone"]);
+        all.merge(&changes(&[], &["new", "a", "b"], &[]));
+        assert_eq!(all, changes(&["new"], &["a", "b"], &["gone"]));
+        // Created and removed within the window: the listener never needs to hear of it.
+        all.merge(&changes(&[], &[], &["new"]));
+        assert_eq!(all, changes(&[], &["a", "b"], &["gone"]));
+        // Removed, then created again: for the listener, it changed.
+        all.merge(&changes(&["gone"], &[], &[]));
+        assert_eq!(all, changes(&[], &["a", "b", "gone"], &[]));
+        // Updated, then removed: removed.
+        all.merge(&changes(&[], &[], &["a"]));
+        assert_eq!(all, changes(&[], &["b", "gone"], &["a"]));
+    }
+
+    #[derive(Clone, Debug)]
+    enum Step {
+        Create(u8),
+        Update(u8),
+        Remove(u8),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            (0..6u8).prop_map(Step::Create),
+            (0..6u8).prop_map(Step::Update),
+            (0..6u8).prop_map(Step::Remove),
+        ]
+    }
+
+    proptest! {
+        /// Merging the changes of every refresh in a window says exactly what differs between
+        /// the folder at its start and at its end: what a listener needs to catch up.
+        #[test]
+        fn merged_changes_are_the_difference_between_the_first_and_last_folder(
+            start in proptest::collection::btree_set(0..6u8, 0..6),
+            steps in proptest::collection::vec(step(), 0..40),
+        ) {
+            // Each session's content is a counter; a refresh reports what it saw change.
+            let mut folder: BTreeMap<u8, u32> = start.iter().map(|&id| (id, 0)).collect();
+            let before = folder.clone();
+            let mut merged = Changes::default();
+            let mut content = 0;
+            for step in steps {
+                content += 1;
+                let found = match step {
+                    Step::Create(id) if !folder.contains_key(&id) => {
+                        folder.insert(id, content);
+                        changes(&[&id.to_string()], &[], &[])
+                    }
+                    Step::Update(id) if folder.contains_key(&id) => {
+                        folder.insert(id, content);
+                        changes(&[], &[&id.to_string()], &[])
+                    }
+                    Step::Remove(id) if folder.remove(&id).is_some() => {
+                        changes(&[], &[], &[&id.to_string()])
+                    }
+                    _ => continue,
+                };
+                merged.merge(&found);
+            }
+            let set = |ids: &Vec<String>| ids.iter().cloned().collect::<BTreeSet<_>>();
+            let ids = |pick: &dyn Fn(u8) -> bool| {
+                (0..6u8).filter(|&id| pick(id)).map(|id| id.to_string()).collect::<BTreeSet<_>>()
+            };
+            let created = ids(&|id| !before.contains_key(&id) && folder.contains_key(&id));
+            let removed = ids(&|id| before.contains_key(&id) && !folder.contains_key(&id));
+            let updated = ids(&|id| {
+                matches!((before.get(&id), folder.get(&id)), (Some(a), Some(b)) if a != b)
+            });
+            prop_assert_eq!(set(&merged.created), created);
+            prop_assert_eq!(set(&merged.removed), removed);
+            prop_assert_eq!(set(&merged.updated), updated);
+            let listed = merged.created.len() + merged.updated.len() + merged.removed.len();
+            prop_assert_eq!(listed, set(&merged.created).len() + set(&merged.updated).len() + set(&merged.removed).len());
+        }
     }
 }

@@ -5,13 +5,13 @@
 use super::read::MAX_METADATA_BYTES;
 use super::COMMUNICATION_FILE;
 use crate::domain::ids::{AgentId, SessionId};
+use crate::domain::monitor::StatusUpdate;
 use crate::domain::{AgentStatus, CommunicationFile, HubError};
 use crate::fsutil::atomic::{is_temp_file_name, write_atomic};
 use crate::fsutil::dir::{entries, entry_name, sync_dir};
 use crate::fsutil::lock::FileLock;
 use crate::fsutil::read::read_capped;
 use crate::fsutil::PathError;
-use serde::{Deserialize, Serialize};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -24,18 +24,6 @@ pub const LOCK_FILE: &str = ".hub.lock";
 /// Holds `folder`'s session lock (waiting up to `timeout`) while the guard lives.
 pub fn lock_session(folder: &Path, timeout: Duration) -> Result<FileLock, PathError> {
     FileLock::acquire(&folder.join(LOCK_FILE), timeout)
-}
-
-/// What a status update did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StatusUpdate {
-    pub session: String,
-    pub agent: String,
-    pub previous: AgentStatus,
-    pub status: AgentStatus,
-    /// The file's `version` after the write.
-    pub version: u64,
-    pub updated_at: String,
 }
 
 /// Sets `agent`'s status in session `id`. With `expected_version`, refuses (409) unless the

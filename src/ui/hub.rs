@@ -33,7 +33,7 @@ impl Tab {
         }
     }
 
-    /// The accessible name tests and users rely on (SPEC §2).
+    /// The accessible name tests and users rely on.
     pub fn label(self) -> &'static str {
         match self {
             Self::Create => "Create Session",

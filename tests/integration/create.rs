@@ -1,6 +1,5 @@
 //! Creating sessions on real folders: validation errors, generated files (golden), crashes
-//! mid-create (RELIABILITY T5), a full disk (T6), concurrent creates (T22), context discovery
-//! (T20) and stubs.
+//! mid-create, a full disk, concurrent creates, context discovery and stubs.
 
 mod concurrent;
 mod crash;

@@ -1,4 +1,4 @@
-//! Hostile metadata (RELIABILITY T23, server half): every payload of
+//! Hostile metadata (the server half; the browser half is end2end/tests/hostile*.spec.ts): every payload of
 //! `tests/fixtures/hostile/payloads.json` in every agent-written field, rendered by every page
 //! the server draws, and by the generated prompts. The browser half, which also runs the pages,
 //! is `end2end/tests/hostile*.spec.ts`.

@@ -1,5 +1,5 @@
 //! Live updates: the status API, the event stream, the watcher, and concurrent writers
-//! (RELIABILITY T1, T2).
+//! (no lost update, no torn read).
 
 use crate::store::write_session;
 use crate::support::{aid, sid};
@@ -8,8 +8,9 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use futures::StreamExt;
 use serde_json::{json, Value};
+use sessions_hub::domain::monitor::WatchMode;
 use sessions_hub::domain::CommunicationFile;
-use sessions_hub::live::{self, WatchMode};
+use sessions_hub::live;
 use sessions_hub::store::SessionStore;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -341,7 +342,7 @@ async fn the_watcher_sees_foreign_writes_within_a_second() {
         .expect("the watcher stops on shutdown");
 }
 
-/// RELIABILITY T15: without native events the hub still converges, by polling.
+/// Without native events the hub still converges, by polling.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_poll_mode_changes_appear_within_the_poll_interval() {
     let dir = tempfile::tempdir().unwrap();
@@ -367,7 +368,7 @@ async fn in_poll_mode_changes_appear_within_the_poll_interval() {
     .await;
 }
 
-/// RELIABILITY T1 through the CLI: separate processes, one lock, no lost update. The suite
+/// No lost update through the CLI: separate processes, one lock, no lost update. The suite
 /// runs 8 x 15; `scripts/hub bench` runs the full 8 x 125 (the ignored test below).
 #[test]
 fn concurrent_cli_writers_lose_no_update() {
@@ -375,12 +376,12 @@ fn concurrent_cli_writers_lose_no_update() {
 }
 
 #[test]
-#[ignore = "the full RELIABILITY T1 count (1000 processes); run by scripts/hub bench"]
+#[ignore = "the full count (1000 processes); run by scripts/hub bench"]
 fn concurrent_cli_writers_full_count() {
     let started = Instant::now();
     cli_writers(8, 125);
     println!(
-        "T1: 8 processes x 125 updates through `hub status set`: version 1000, 0 lost, {:.1} s",
+        "CLI writers: 8 processes x 125 updates through `hub status set`: version 1000, 0 lost, {:.1} s",
         started.elapsed().as_secs_f64()
     );
 }
@@ -436,7 +437,7 @@ fn the_cli_reports_errors_and_fails() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown agent status \"finished\""));
 }
 
-/// RELIABILITY T2: readers never see a torn file from our writer.
+/// Readers never see a torn file from our writer.
 #[test]
 fn readers_never_see_a_torn_file() {
     let dir = tempfile::tempdir().unwrap();

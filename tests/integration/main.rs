@@ -6,6 +6,7 @@ mod api;
 mod create;
 mod create_api;
 mod hostile;
+mod layers;
 mod live;
 mod output;
 mod output_api;

@@ -1,5 +1,5 @@
-//! Output files: hostile paths (RELIABILITY T7, T8), hostile content (T11) and huge or
-//! pathological files (T12), all against real folders and the real store.
+//! Output files: hostile paths (a corpus and 10,000 random ones), hostile content (XSS) and
+//! huge or pathological files, all against real folders and the real store.
 
 mod html_check;
 mod huge;

@@ -1,4 +1,4 @@
-//! The store's read side on real folders: both seed shapes, a corrupted store (RELIABILITY T21),
+//! The store's read side on real folders: both seed shapes, a corrupted store,
 //! stale copies, generations.
 
 use crate::support::sid;
@@ -117,7 +117,7 @@ fn unknown_and_hostile_ids() {
     }
 }
 
-/// RELIABILITY T21: garbage, empty files, directories where files should be, missing files.
+/// A corrupted store: garbage, empty files, directories where files should be, missing files.
 #[test]
 fn a_corrupted_store_lists_every_healthy_session_and_one_error_per_broken_one() {
     let dir = tempfile::tempdir().unwrap();

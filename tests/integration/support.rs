@@ -69,7 +69,7 @@ pub async fn body_text(response: Response<Body>) -> String {
 }
 
 /// Kills the child however the parent leaves the iteration (a failed assertion included).
-/// Used by the crash tests (RELIABILITY T4, T5).
+/// Used by the crash tests (a killed writer, a killed create).
 pub struct Killed(pub Child);
 
 impl Drop for Killed {
@@ -109,12 +109,32 @@ impl Delays {
     }
 }
 
-/// Re-runs this test binary for `test` alone, with `envs`; once the child prints `READY`,
-/// lets it run `delay_ms` and SIGKILLs it. Returns the lines it printed after `READY`.
+/// The arguments that run the ignored child-process test `test` of this binary alone.
+pub fn child_args(test: &str) -> [&str; 5] {
+    [
+        "--ignored",
+        "--exact",
+        test,
+        "--nocapture",
+        "--test-threads=1",
+    ]
+}
+
+/// What the parent of a child-process test passed in `var`. A child test started on its own
+/// (say by `cargo test -- --ignored`) fails here, saying what it is.
+pub fn from_parent(var: &str) -> std::path::PathBuf {
+    std::env::var_os(var)
+        .unwrap_or_else(|| panic!("a child process of another test, which sets {var}; not a test"))
+        .into()
+}
+
+/// Re-runs this test binary for the child-process test `test` alone, with `envs`; once the
+/// child prints `READY`, lets it run `delay_ms` and SIGKILLs it. Returns the lines it printed
+/// after `READY`.
 pub fn kill_child_after(test: &str, envs: &[(&str, &Path)], delay_ms: u64) -> Vec<String> {
     let mut command = Command::new(std::env::current_exe().unwrap());
     command
-        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .args(child_args(test))
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     for (name, value) in envs {

@@ -1,29 +1,30 @@
-//! Writers that misbehave: RELIABILITY T4 (a hub writer SIGKILLed mid-write) and T3 (a foreign
+//! Writers that misbehave: a hub writer SIGKILLed mid-write, and a foreign
 //! writer that truncates and rewrites in place while the API is read).
 //!
-//! T4 re-executes this test binary (`current_exe`) with `T4_CHILD_ENV` set, running only
-//! [`t4_child_writes_until_killed`], which loops over the `hub status set` write path
+//! The kill test re-executes this test binary (`current_exe`) with `CHILD_ENV` set, running only
+//! [`child_writes_until_killed`], which loops over the `hub status set` write path
 //! (`store::write::set_agent_status`: session lock, read-modify-write, atomic replace). The
 //! parent kills it a random 0-50 ms after it reports ready and checks the file is a version the
 //! child committed. At the end the real `hub` binary is started on the folder, as after a crash,
 //! and must leave no temp or staging file behind and list every session.
-//! 20 kills run with the suite (`HUB_T4_ITERATIONS=n` changes that; `HUB_T4_SEED` replays a
-//! run's kill delays); the ignored `t4_kill_mid_write_x200` runs 200:
-//! `cargo test --features ssr --test integration t4_kill_mid_write_x200 -- --ignored --nocapture`.
+//! 20 kills run with the suite (`HUB_WRITE_KILLS=n` changes that; `HUB_WRITE_KILL_SEED` replays a
+//! run's kill delays); the ignored `a_writer_killed_mid_write_leaves_a_whole_file_x200` runs 200:
+//! `cargo test --features ssr --test integration a_writer_killed_mid_write_leaves_a_whole_file_x200 -- --ignored --nocapture`.
 //!
-//! T3 runs a naive `std::fs::write` loop (no lock, no rename) on one session while tasks read the
+//! The foreign-writer test runs a naive `std::fs::write` loop (no lock, no rename) on one session while tasks read the
 //! list and the detail through the router, with the native watcher running as in the server:
-//! 2 s with the suite (`HUB_T3_SECONDS=n` changes that), 10 s in the ignored
-//! `t3_hostile_writer_10s`:
-//! `cargo test --features ssr --test integration t3_hostile_writer_10s -- --ignored --nocapture`.
+//! 2 s with the suite (`HUB_FOREIGN_WRITER_SECONDS=n` changes that), 10 s in the ignored
+//! `readers_outlast_a_foreign_writer_rewriting_in_place_10s`:
+//! `cargo test --features ssr --test integration readers_outlast_a_foreign_writer_rewriting_in_place_10s -- --ignored --nocapture`.
 
 use crate::store::write_session;
 use crate::support::{aid, sid};
-use crate::support::{body_text, kill_child_after, Delays, Killed, TestHub};
+use crate::support::{body_text, from_parent, kill_child_after, Delays, Killed, TestHub};
 use serde_json::{json, Value};
+use sessions_hub::domain::monitor::WatchMode;
 use sessions_hub::fsutil::atomic::TEMP_PREFIX;
 use sessions_hub::generate::STAGING_PREFIX;
-use sessions_hub::live::{self, WatchMode};
+use sessions_hub::live;
 use sessions_hub::store::write::set_agent_status;
 use sessions_hub::store::SessionStore;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -38,7 +39,7 @@ fn status_for(version: u64) -> &'static str {
     ["in_progress", "blocked", "complete"][(version % 3) as usize]
 }
 
-/// A communication.json of about 3 KB (RELIABILITY's measurements used 3.2 KB), eight agents.
+/// A communication.json of about 3 KB (a typical session's size), eight agents.
 fn communication(version: u64) -> String {
     let agents: Vec<Value> = (1..=8)
         .map(|n| {
@@ -53,7 +54,7 @@ fn communication(version: u64) -> String {
         .collect();
     serde_json::to_string_pretty(&json!({
         "feature_name": "writes",
-        "description": "RELIABILITY T3/T4",
+        "description": "writers that misbehave",
         "version": version,
         "agents": agents,
     }))
@@ -77,25 +78,24 @@ fn visible_folders(dir: &Path) -> usize {
 }
 
 // ---------------------------------------------------------------------------------------------
-// T4: crash mid-write
+// A writer killed mid-write
 // ---------------------------------------------------------------------------------------------
 
-const T4_CHILD_ENV: &str = "HUB_T4_CHILD_SESSIONS";
-const T4_CHILD_TEST: &str = "writes::t4_child_writes_until_killed";
+const CHILD_ENV: &str = "HUB_KILLED_WRITER_SESSIONS";
+const CHILD_TEST: &str = "writes::child_writes_until_killed";
 /// A child the parent failed to kill stops on its own.
 const CHILD_MAX_WRITES: u64 = 20_000;
 const CHILD_MAX_TIME: Duration = Duration::from_secs(20);
-const T4_SESSION: &str = "s";
+const KILLED_SESSION: &str = "s";
 
-/// Not a test on its own: a no-op unless the T4 parent started this process. Prints
+/// The child process [`a_writer_killed_mid_write_leaves_a_whole_file`] starts and kills. Prints
 /// `COMMITTED <version> <updated_at>` after each write returned.
 #[test]
-fn t4_child_writes_until_killed() {
-    let Some(sessions) = std::env::var_os(T4_CHILD_ENV) else {
-        return;
-    };
-    let sessions = Path::new(&sessions);
-    let path = sessions.join(T4_SESSION).join("communication.json");
+#[ignore = "a child process of a_writer_killed_mid_write_leaves_a_whole_file"]
+fn child_writes_until_killed() {
+    let sessions = from_parent(CHILD_ENV);
+    let sessions = sessions.as_path();
+    let path = sessions.join(KILLED_SESSION).join("communication.json");
     let mut version = serde_json::from_slice::<Value>(&std::fs::read(path).unwrap()).unwrap()
         ["version"]
         .as_u64()
@@ -112,7 +112,7 @@ fn t4_child_writes_until_killed() {
         let next = version + 1;
         let update = set_agent_status(
             sessions,
-            &sid(T4_SESSION),
+            &sid(KILLED_SESSION),
             &aid("a1"),
             status_for(next),
             Some(version),
@@ -137,7 +137,7 @@ fn invariant_part(mut value: Value) -> Value {
 
 /// Runs one child until killed; returns the last `(version, updated_at)` it reported.
 fn write_until_killed(sessions: &Path, delay_ms: u64) -> Option<(u64, String)> {
-    let lines = kill_child_after(T4_CHILD_TEST, &[(T4_CHILD_ENV, sessions)], delay_ms);
+    let lines = kill_child_after(CHILD_TEST, &[(CHILD_ENV, sessions)], delay_ms);
     lines.iter().rev().find_map(|line| {
         let (version, at) = line.strip_prefix("COMMITTED ")?.split_once(' ')?;
         Some((version.parse::<u64>().unwrap(), at.to_owned()))
@@ -186,37 +186,37 @@ fn restart_hub(sessions: &Path) -> Value {
     serde_json::from_str(body).unwrap_or_else(|err| panic!("{err}: {response}"))
 }
 
-fn run_t4(iterations: usize) {
+fn run_kills(iterations: usize) {
     let started = Instant::now();
     let tmp = tempfile::tempdir().unwrap();
     let sessions = tmp.path().join("sessions");
-    for id in [T4_SESSION, "other-1", "other-2"] {
+    for id in [KILLED_SESSION, "other-1", "other-2"] {
         write_session(&sessions, id, &communication(0));
     }
     // One write first, so every later file has the writer's own serialisation.
     set_agent_status(
         &sessions,
-        &sid(T4_SESSION),
+        &sid(KILLED_SESSION),
         &aid("a1"),
         status_for(1),
         Some(0),
     )
     .unwrap();
-    let folder = sessions.join(T4_SESSION);
+    let folder = sessions.join(KILLED_SESSION);
     let path = folder.join("communication.json");
     let read = || serde_json::from_slice::<Value>(&std::fs::read(&path).unwrap());
     let invariant = invariant_part(read().unwrap());
     let session_count = visible_folders(&sessions);
 
-    let (mut delays, seed) = Delays::from_env("HUB_T4_SEED");
-    println!("T4: {iterations} kills, HUB_T4_SEED={seed}");
+    let (mut delays, seed) = Delays::from_env("HUB_WRITE_KILL_SEED");
+    println!("killed writer: {iterations} kills, HUB_WRITE_KILL_SEED={seed}");
     let mut version = 1;
     let (mut committed_unreported, mut kills_leaving_temp) = (0, 0);
 
     for iteration in 0..iterations {
         let temp_before = names_starting_with(&folder, TEMP_PREFIX).len();
         let reported = write_until_killed(&sessions, delays.next_ms(50));
-        let context = format!("iteration {iteration} (HUB_T4_SEED={seed})");
+        let context = format!("iteration {iteration} (HUB_WRITE_KILL_SEED={seed})");
 
         // The file parses and is a version the child committed: the last one it reported, or
         // the one whose rename landed just before the kill (none reported: from `version`).
@@ -271,11 +271,11 @@ fn run_t4(iterations: usize) {
         snapshot.list.invalid
     );
     assert_eq!(
-        store.detail(&sid(T4_SESSION)).unwrap().summary.version,
+        store.detail(&sid(KILLED_SESSION)).unwrap().summary.version,
         version
     );
     println!(
-        "T4: {iterations} kills, 0 torn, {} writes committed, {committed_unreported} kills after \
+        "killed writer: {iterations} kills, 0 torn, {} writes committed, {committed_unreported} kills after \
          a rename the child had not reported, {kills_leaving_temp} kills left a temp file \
          ({temp_left} swept at restart, 0 left), {session_count} sessions before and after, \
          {:.1} s",
@@ -285,22 +285,22 @@ fn run_t4(iterations: usize) {
 }
 
 #[test]
-fn t4_kill_mid_write() {
-    let iterations = std::env::var("HUB_T4_ITERATIONS")
+fn a_writer_killed_mid_write_leaves_a_whole_file() {
+    let iterations = std::env::var("HUB_WRITE_KILLS")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(20);
-    run_t4(iterations);
+    run_kills(iterations);
 }
 
 #[test]
 #[ignore = "slow: 200 kills; run with --ignored"]
-fn t4_kill_mid_write_x200() {
-    run_t4(200);
+fn a_writer_killed_mid_write_leaves_a_whole_file_x200() {
+    run_kills(200);
 }
 
 // ---------------------------------------------------------------------------------------------
-// T3: torn reads, hostile writer
+// Torn reads: a foreign writer rewriting in place
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Default)]
@@ -371,7 +371,7 @@ async fn read_until(hub: Arc<TestHub>, detail: bool, stop: Arc<AtomicBool>) -> R
     stats
 }
 
-async fn run_t3(storm: Duration) {
+async fn run_foreign_writer(storm: Duration) {
     let hub = Arc::new(TestHub::new());
     let sessions = hub.sessions_dir();
     write_session(&sessions, "s", &communication(0));
@@ -465,7 +465,7 @@ async fn run_t3(storm: Duration) {
         .await
         .expect("the watcher stops");
     println!(
-        "T3: {:.0} s storm, {last} truncate+write rewrites, {} reads ({} stale-flagged), 0 5xx, \
+        "foreign writer: {:.0} s storm, {last} truncate+write rewrites, {} reads ({} stale-flagged), 0 5xx, \
          0 other errors, 0 panics; fresh {} ms after the writer stopped",
         storm.as_secs_f64(),
         totals.reads,
@@ -475,16 +475,16 @@ async fn run_t3(storm: Duration) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn t3_hostile_writer() {
-    let seconds = std::env::var("HUB_T3_SECONDS")
+async fn readers_outlast_a_foreign_writer_rewriting_in_place() {
+    let seconds = std::env::var("HUB_FOREIGN_WRITER_SECONDS")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(2);
-    run_t3(Duration::from_secs(seconds)).await;
+    run_foreign_writer(Duration::from_secs(seconds)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "slow: a 10 s storm; run with --ignored"]
-async fn t3_hostile_writer_10s() {
-    run_t3(Duration::from_secs(10)).await;
+async fn readers_outlast_a_foreign_writer_rewriting_in_place_10s() {
+    run_foreign_writer(Duration::from_secs(10)).await;
 }

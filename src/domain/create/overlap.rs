@@ -37,7 +37,7 @@ pub fn execution_waves(request: &CreateRequest) -> Result<BTreeMap<String, u32>,
     compute_waves(&dependency_graph(request))
 }
 
-/// Overlap warnings (SPEC §5): two agents of the same execution wave that are given the same
+/// Overlap warnings: two agents of the same execution wave that are given the same
 /// attachment would work on the same material at the same time.
 ///
 /// Only attachments can overlap. Selected context files are not per-agent: all of them go into

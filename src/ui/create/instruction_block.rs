@@ -1,6 +1,7 @@
 //! One instruction block: its type, its text, and Remove.
 
 use super::use_wizard;
+use crate::domain::create::BlockInput;
 use crate::domain::instructions::BlockKind;
 use crate::ui::components::FieldError;
 use crate::ui::hooks::focus::focus_id;
@@ -23,7 +24,8 @@ pub fn InstructionBlock(id: String) -> impl IntoView {
             })
         })
     };
-    let kind = {
+    // One of this block's fields, as it is now.
+    let read = |pick: fn(&BlockInput) -> &String| {
         let id = id.clone();
         move || {
             wizard.draft.with(|d| {
@@ -31,24 +33,13 @@ pub fn InstructionBlock(id: String) -> impl IntoView {
                     .instructions
                     .iter()
                     .find(|b| b.id == id)
-                    .map(|b| b.kind.clone())
+                    .map(|b| pick(b).clone())
                     .unwrap_or_default()
             })
         }
     };
-    let content = {
-        let id = id.clone();
-        move || {
-            wizard.draft.with(|d| {
-                d.request
-                    .instructions
-                    .iter()
-                    .find(|b| b.id == id)
-                    .map(|b| b.content.clone())
-                    .unwrap_or_default()
-            })
-        }
-    };
+    let kind = read(|b| &b.kind);
+    let content = read(|b| &b.content);
     let (type_id, text_id) = (format!("block-{id}-type"), format!("block-{id}-text"));
     let options = BlockKind::ALL
         .into_iter()

@@ -1,4 +1,4 @@
-//! The Create tab: a five-step wizard that turns a stub into a session package (SPEC §2).
+//! The Create tab: a five-step wizard that turns a stub into a session package.
 //!
 //! All state lives in one draft signal ([`WizardDraft`]) created by the hub, not by this tab,
 //! so it survives switching tabs; `use_persisted_draft` keeps it in `localStorage` so it

@@ -19,7 +19,7 @@ pub struct UseNotificationsReturn {
     pub notify: Callback<(String, String)>,
 }
 
-/// Browser notifications, with the user's permission (SPEC §5).
+/// Browser notifications, with the user's permission.
 ///
 /// ## Server-Side Rendering
 /// On the server (and until hydrated) the permission reads `Unsupported` and nothing is shown.

@@ -10,7 +10,7 @@ pub struct UseRefreshReturn {
 
 /// Ticks every `interval_ms` while the page is visible and `paused` is false (the live channel
 /// makes polling unnecessary while it is up), when the window regains focus and when the
-/// network comes back (seed 000 §5.2).
+/// network comes back.
 ///
 /// ## Server-Side Rendering
 /// On the server nothing is scheduled; `tick` stays 0.

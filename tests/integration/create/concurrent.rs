@@ -1,4 +1,4 @@
-//! RELIABILITY T22: concurrent creates with the same stub and the same millisecond.
+//! Concurrent creates with the same stub and the same millisecond.
 
 use super::{
     assert_complete, fixture_project, options, sample_request, staging_dirs, visible_entries,
@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::sync::Barrier;
 
 #[test]
-fn t22_twenty_parallel_creates_make_twenty_complete_sessions() {
+fn twenty_parallel_creates_make_twenty_complete_sessions() {
     const CREATES: usize = 20;
     let tmp = tempfile::tempdir().unwrap();
     let sessions = tmp.path().join("sessions");

@@ -1,40 +1,36 @@
-//! RELIABILITY T5: SIGKILL during session generation.
+//! SIGKILL during session generation.
 //!
 //! The test re-executes its own binary (`current_exe`) with `CHILD_ENV` set, running only
-//! [`t5_child_generates_until_killed`], which generates sessions in a loop. The parent kills it
+//! [`child_generates_until_killed`], which generates sessions in a loop. The parent kills it
 //! a random 0-50 ms after it reports ready, then checks what a reader sees: every listed session
 //! complete, nothing invalid, and after `sweep_staging` no staging folder.
 //!
-//! 20 iterations run with the suite; `HUB_T5_ITERATIONS=n` changes that, and the ignored
-//! `t5_kill_mid_create_x100` runs 100:
-//! `cargo test --features ssr --test integration t5_kill_mid_create_x100 -- --ignored --nocapture`.
-//! `HUB_T5_SEED` replays a run's kill delays.
+//! 20 iterations run with the suite; `HUB_CREATE_KILLS=n` changes that, and the ignored
+//! `a_create_killed_midway_lists_nothing_partial_x100` runs 100:
+//! `cargo test --features ssr --test integration a_create_killed_midway_lists_nothing_partial_x100 -- --ignored --nocapture`.
+//! `HUB_CREATE_KILL_SEED` replays a run's kill delays.
 
 use super::{assert_complete, sample_request, staging_dirs, visible_entries, NOW_MS};
-use crate::support::{kill_child_after, Delays};
+use crate::support::{from_parent, kill_child_after, Delays};
 use sessions_hub::generate::{generate, sweep_staging, GenerateOptions};
 use sessions_hub::store::SessionStore;
 use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-const CHILD_ENV: &str = "HUB_T5_CHILD_SESSIONS";
-const CHILD_PROJECT_ENV: &str = "HUB_T5_CHILD_PROJECT";
-const CHILD_TEST: &str = "create::crash::t5_child_generates_until_killed";
+const CHILD_ENV: &str = "HUB_KILLED_CREATE_SESSIONS";
+const CHILD_PROJECT_ENV: &str = "HUB_KILLED_CREATE_PROJECT";
+const CHILD_TEST: &str = "create::crash::child_generates_until_killed";
 /// A child the parent failed to kill stops on its own (it must never fill the disk).
 const CHILD_MAX_SESSIONS: u64 = 300;
 const CHILD_MAX_TIME: Duration = Duration::from_secs(20);
 
-/// Not a test on its own: a no-op unless the T5 parent started this process.
+/// The child process [`a_create_killed_midway_lists_nothing_partial`] starts and kills.
 #[test]
-fn t5_child_generates_until_killed() {
-    let (Some(sessions), Some(project)) = (
-        std::env::var_os(CHILD_ENV),
-        std::env::var_os(CHILD_PROJECT_ENV),
-    ) else {
-        return;
-    };
-    let sessions = Path::new(&sessions);
+#[ignore = "a child process of a_create_killed_midway_lists_nothing_partial"]
+fn child_generates_until_killed() {
+    let (sessions, project) = (from_parent(CHILD_ENV), from_parent(CHILD_PROJECT_ENV));
+    let sessions = sessions.as_path();
     let request = crash_request();
     let mut stdout = std::io::stdout();
     // On its own line: libtest has already printed "test <name> ... " without a newline.
@@ -81,8 +77,8 @@ fn run_t5(iterations: usize) {
     let project = tmp.path().join("project");
     std::fs::create_dir(&sessions).unwrap();
     write_project(&project);
-    let (mut delays, seed) = Delays::from_env("HUB_T5_SEED");
-    println!("T5: {iterations} kills, HUB_T5_SEED={seed}");
+    let (mut delays, seed) = Delays::from_env("HUB_CREATE_KILL_SEED");
+    println!("killed create: {iterations} kills, HUB_CREATE_KILL_SEED={seed}");
     let mut kills_leaving_staging = 0;
 
     for iteration in 0..iterations {
@@ -132,13 +128,13 @@ fn run_t5(iterations: usize) {
         "the sweep removed a session"
     );
     println!(
-        "T5: {iterations} kills, {sessions_made} complete sessions, {kills_leaving_staging} kills left a staging folder (swept)"
+        "killed create: {iterations} kills, {sessions_made} complete sessions, {kills_leaving_staging} kills left a staging folder (swept)"
     );
 }
 
 #[test]
-fn t5_kill_mid_create() {
-    let iterations = std::env::var("HUB_T5_ITERATIONS")
+fn a_create_killed_midway_lists_nothing_partial() {
+    let iterations = std::env::var("HUB_CREATE_KILLS")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(20);
@@ -147,6 +143,6 @@ fn t5_kill_mid_create() {
 
 #[test]
 #[ignore = "slow: 100 kills; run with --ignored"]
-fn t5_kill_mid_create_x100() {
+fn a_create_killed_midway_lists_nothing_partial_x100() {
     run_t5(100);
 }

@@ -1,4 +1,4 @@
-//! Context discovery on a tree built in a temporary directory (RELIABILITY T20, scaled down):
+//! Context discovery on a tree built in a temporary directory (scaled down from the 50,000-file benchmark):
 //! ignore rules, binary and oversized files, symbolic-link loops, FIFOs, ordering,
 //! auto-selection, CodeRef boosts, cancellation and the time budget.
 

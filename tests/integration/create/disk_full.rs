@@ -1,4 +1,4 @@
-//! RELIABILITY T6 (the create half): the sessions directory is a 256 KiB tmpfs and a session
+//! A full disk (the create half): the sessions directory is a 256 KiB tmpfs and a session
 //! does not fit. The generator must answer "disk full", list no partial session, leave no
 //! staging folder and leave the existing session byte-identical.
 //!
@@ -7,15 +7,16 @@
 //! and passes without checking.
 
 use super::{assert_complete, sample_request, staging_dirs, visible_entries, NOW_MS};
+use crate::support::from_parent;
 use sessions_hub::domain::HubError;
 use sessions_hub::generate::{generate, GenerateOptions};
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-const CHILD_ENV: &str = "HUB_T6_CHILD_SESSIONS";
-const PROJECT_ENV: &str = "HUB_T6_CHILD_PROJECT";
-const CHILD_TEST: &str = "create::disk_full::t6_child_fills_the_disk";
+const CHILD_ENV: &str = "HUB_FULL_DISK_SESSIONS";
+const PROJECT_ENV: &str = "HUB_FULL_DISK_PROJECT";
+const CHILD_TEST: &str = "create::disk_full::child_fills_the_disk";
 
 fn request(context: &str) -> sessions_hub::domain::create::CreateRequest {
     let mut request = sample_request();
@@ -28,16 +29,12 @@ fn request(context: &str) -> sessions_hub::domain::create::CreateRequest {
     request
 }
 
-/// Not a test on its own: a no-op unless `t6_disk_full_writes_nothing` started this process
-/// inside its mount namespace.
+/// The child process [`a_full_disk_writes_nothing`] starts inside its mount namespace.
 #[test]
-fn t6_child_fills_the_disk() {
-    let (Some(sessions), Some(project)) =
-        (std::env::var_os(CHILD_ENV), std::env::var_os(PROJECT_ENV))
-    else {
-        return;
-    };
-    let (sessions, project) = (Path::new(&sessions), Path::new(&project));
+#[ignore = "a child process of a_full_disk_writes_nothing"]
+fn child_fills_the_disk() {
+    let (sessions, project) = (from_parent(CHILD_ENV), from_parent(PROJECT_ENV));
+    let (sessions, project) = (sessions.as_path(), project.as_path());
     let options = GenerateOptions {
         now_ms: NOW_MS,
         hub_url: None,
@@ -74,11 +71,11 @@ fn t6_child_fills_the_disk() {
         .collect();
     assert_eq!(before, after, "the existing session is byte-identical");
     assert_complete(folder);
-    println!("T6 CHECKED");
+    println!("FULL DISK CHECKED");
 }
 
 #[test]
-fn t6_disk_full_writes_nothing() {
+fn a_full_disk_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let sessions = tmp.path().join("sessions");
     let project = tmp.path().join("project");
@@ -87,19 +84,19 @@ fn t6_disk_full_writes_nothing() {
     fs::write(project.join("small.rs"), "fn session() {}\n").unwrap();
     fs::write(project.join("big.rs"), "// session store\n".repeat(40_000)).unwrap(); // 680 KB
 
-    let script = r#"mount -t tmpfs -o size=256k tmpfs "$HUB_T6_CHILD_SESSIONS" || exit 77
-exec "$0" --exact "$1" --nocapture --test-threads=1"#;
+    let script = r#"mount -t tmpfs -o size=256k tmpfs "$HUB_FULL_DISK_SESSIONS" || exit 77
+exec "$0" "$@""#;
     let output = Command::new("unshare")
         .args(["-rm", "sh", "-c", script])
         .arg(std::env::current_exe().unwrap())
-        .arg(CHILD_TEST)
+        .args(crate::support::child_args(CHILD_TEST))
         .env(CHILD_ENV, &sessions)
         .env(PROJECT_ENV, &project)
         .output();
     let output = match output {
         Ok(output) => output,
         Err(err) => {
-            println!("T6 skipped: unshare is not available ({err})");
+            println!("full disk skipped: unshare is not available ({err})");
             return;
         }
     };
@@ -108,16 +105,19 @@ exec "$0" --exact "$1" --nocapture --test-threads=1"#;
     if output.status.code() == Some(77)
         || (!output.status.success() && stderr.contains("unshare failed"))
     {
-        println!("T6 skipped: no private tmpfs here ({})", stderr.trim());
+        println!(
+            "full disk skipped: no private tmpfs here ({})",
+            stderr.trim()
+        );
         return;
     }
     assert!(
-        output.status.success() && stdout.contains("T6 CHECKED"),
+        output.status.success() && stdout.contains("FULL DISK CHECKED"),
         "child failed:\n{stdout}\n{stderr}"
     );
     assert!(
         visible_entries(&sessions).is_empty(),
         "the tmpfs was private to the child"
     );
-    println!("T6: checked on a 256 KiB tmpfs in a private mount namespace");
+    println!("full disk: checked on a 256 KiB tmpfs in a private mount namespace");
 }

@@ -1,4 +1,4 @@
-//! RELIABILITY T12: huge and pathological output files. Previews stay within the cap, answer
+//! Huge and pathological output files. Previews stay within the cap, answer
 //! in bounded time, and deep or enormous structures end in a clean result, never a stack
 //! overflow.
 
@@ -36,7 +36,7 @@ fn sparse_file(path: &std::path::Path, head: &str, size: u64) {
 }
 
 #[test]
-fn t12_a_100_mb_output_is_previewed_within_the_cap() {
+fn a_100_mb_output_is_previewed_within_the_cap() {
     let farm = Farm::new();
     let size = 100 * 1024 * 1024;
     sparse_file(&farm.session.join("out/huge.txt"), "first line\n", size);
@@ -63,11 +63,11 @@ fn t12_a_100_mb_output_is_previewed_within_the_cap() {
         assert_eq!(preview.notes[0], "Showing the first 2.0 MiB of 100.0 MiB.");
         // Generous for an unoptimised test build on a busy 2-core machine.
         assert!(elapsed < Duration::from_secs(20), "{agent}: {elapsed:?}");
-        eprintln!("T12 100 MB {agent}: {elapsed:?}, notes {:?}", preview.notes);
+        eprintln!("100 MB {agent}: {elapsed:?}, notes {:?}", preview.notes);
     }
     let growth = rss_bytes().saturating_sub(rss_before);
     eprintln!(
-        "T12 RSS growth after previews of 100 MB files: {} KiB",
+        "RSS growth after previews of 100 MB files: {} KiB",
         growth / 1024
     );
     assert!(growth < 64 << 20, "RSS grew by {growth} bytes");
@@ -95,7 +95,7 @@ fn long_markdown(lines: usize) -> String {
 }
 
 #[test]
-fn t12_a_50k_line_markdown_renders_or_falls_back_cleanly() {
+fn a_50k_line_markdown_renders_or_falls_back_cleanly() {
     let farm = Farm::new();
     let text = long_markdown(50_000);
     std::fs::write(farm.session.join("out/long.md"), &text).unwrap();
@@ -112,7 +112,7 @@ fn t12_a_50k_line_markdown_renders_or_falls_back_cleanly() {
     .unwrap();
     let elapsed = started.elapsed();
     eprintln!(
-        "T12 50k-line Markdown ({} bytes): {elapsed:?}, truncated {}, notes {:?}",
+        "50k-line Markdown ({} bytes): {elapsed:?}, truncated {}, notes {:?}",
         text.len(),
         preview.truncated,
         preview.notes
@@ -129,13 +129,13 @@ fn t12_a_50k_line_markdown_renders_or_falls_back_cleanly() {
 }
 
 #[test]
-fn t12_a_million_element_json_array() {
+fn a_million_element_json_array() {
     // Small numbers: 2,000,002 bytes, just under the cap, so it is printed in full.
     let small = format!("[{}0]", "1,".repeat(999_999));
     let started = Instant::now();
     let rendered = render(OutputKind::Json, small.as_bytes(), false);
     eprintln!(
-        "T12 1M-element JSON array, {} bytes: {:?}",
+        "1M-element JSON array, {} bytes: {:?}",
         small.len(),
         started.elapsed()
     );
@@ -178,7 +178,7 @@ fn t12_a_million_element_json_array() {
 }
 
 #[test]
-fn t12_ten_thousand_levels_of_nesting_end_cleanly() {
+fn ten_thousand_levels_of_nesting_end_cleanly() {
     // Run on a thread with a small stack, like a worker's: recursion would overflow it.
     let outcome = std::thread::Builder::new()
         .stack_size(256 * 1024)
@@ -225,7 +225,7 @@ fn t12_ten_thousand_levels_of_nesting_end_cleanly() {
 }
 
 #[test]
-fn t12_binary_and_garbage_content_never_panics() {
+fn binary_and_garbage_content_never_panics() {
     let mut bytes = Vec::new();
     let mut state = 0x2545_f491_u32;
     for _ in 0..200_000 {

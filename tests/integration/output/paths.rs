@@ -1,4 +1,4 @@
-//! RELIABILITY T7: a corpus of hostile output paths, every one refused (or, for names that
+//! A corpus of hostile output paths, every one refused (or, for names that
 //! are only strange, answered "not written yet") with no byte from outside the session folder
 //! coming back; plus the paths that must keep working.
 
@@ -158,13 +158,13 @@ fn short(raw: &str) -> String {
 }
 
 #[test]
-fn t7_every_hostile_path_is_refused_and_no_canary_leaks() {
+fn every_hostile_path_is_refused_and_no_canary_leaks() {
     let farm = Farm::new();
     let corpus = corpus(&farm);
     assert!(corpus.len() >= 60, "only {} payloads", corpus.len());
     let refused = corpus.iter().filter(|(_, e)| *e != Missing).count();
     eprintln!(
-        "T7: {} payloads ({refused} refused, {} strange-but-inside names)",
+        "hostile paths: {} payloads ({refused} refused, {} strange-but-inside names)",
         corpus.len(),
         corpus.len() - refused
     );
@@ -205,7 +205,7 @@ fn t7_every_hostile_path_is_refused_and_no_canary_leaks() {
 }
 
 #[test]
-fn t7_the_store_refuses_the_same_corpus_end_to_end() {
+fn the_store_refuses_the_same_corpus_end_to_end() {
     let farm = Farm::new();
     let corpus = corpus(&farm);
     let outputs: Vec<String> = corpus.iter().map(|(raw, _)| raw.clone()).collect();
@@ -259,7 +259,7 @@ fn t7_the_store_refuses_the_same_corpus_end_to_end() {
 }
 
 #[test]
-fn t7_a_fifo_is_refused_at_once() {
+fn a_fifo_is_refused_at_once() {
     let farm = Farm::new();
     farm.set_outputs(&["fifo".to_owned(), "link-fifo".to_owned()]);
     let store = SessionStore::new(&farm.sessions);
@@ -296,7 +296,7 @@ fn read(farm: &Farm, raw: &str, roots: &[PathBuf]) -> Result<Option<String>, Hub
 }
 
 #[test]
-fn t7_paths_inside_the_folder_and_under_allowed_roots_are_read() {
+fn paths_inside_the_folder_and_under_allowed_roots_are_read() {
     let farm = Farm::new();
     let none: &[PathBuf] = &[];
     for (path, content) in INSIDE {

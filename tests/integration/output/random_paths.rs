@@ -1,4 +1,4 @@
-//! RELIABILITY T8: 10,000 random path strings, biased to the characters that matter, over the
+//! 10,000 random path strings, biased to the characters that matter, over the
 //! symlink farm. Invariant: whatever is opened is really under the session folder (or the
 //! allowed root, when one is given), and whatever is read is the content of such a file.
 
@@ -108,7 +108,7 @@ fn random_path() -> impl Strategy<Value = String> {
 }
 
 #[test]
-fn t8_random_paths_never_open_or_read_anything_outside() {
+fn random_paths_never_open_or_read_anything_outside() {
     let farm = Farm::new();
     let session = farm.session.canonicalize().unwrap();
     let allowed = farm.allowed.canonicalize().unwrap();
@@ -158,7 +158,10 @@ fn t8_random_paths_never_open_or_read_anything_outside() {
             Ok(())
         })
         .unwrap();
-    eprintln!("T8: 10,000 random paths, {} opened a file", opened.get());
+    eprintln!(
+        "random paths: 10,000 random paths, {} opened a file",
+        opened.get()
+    );
     // The bias must make random paths actually reach files, or the test proves little.
     assert!(
         opened.get() > 100,

@@ -1,4 +1,4 @@
-//! RELIABILITY T11: XSS vectors in agent output. Rendered HTML is re-parsed (see
+//! XSS vectors in agent output. Rendered HTML is re-parsed (see
 //! `html_check`) and must hold no script element, no event handler and no URL with a scheme
 //! other than http, https or mailto; JSON and text output must hold no markup of their own.
 
@@ -142,10 +142,10 @@ fn all_vectors() -> Vec<String> {
 }
 
 #[test]
-fn t11_markdown_xss_vectors_render_harmless() {
+fn markdown_xss_vectors_render_harmless() {
     let vectors = all_vectors();
     assert!(vectors.len() >= 100, "only {} vectors", vectors.len());
-    eprintln!("T11: {} Markdown vectors", vectors.len());
+    eprintln!("xss: {} Markdown vectors", vectors.len());
     let mut failures = Vec::new();
     for vector in &vectors {
         for truncated in [false, true] {
@@ -167,7 +167,7 @@ fn t11_markdown_xss_vectors_render_harmless() {
 }
 
 #[test]
-fn t11_safe_links_survive_sanitising() {
+fn safe_links_survive_sanitising() {
     let rendered = render(
         OutputKind::Markdown,
         b"[a](https://example.com/a) [b](http://example.com) [c](mailto:x@example.com) [d](other.md#part)",
@@ -193,7 +193,7 @@ fn t11_safe_links_survive_sanitising() {
 }
 
 #[test]
-fn t11_json_and_text_escape_html_payloads() {
+fn json_and_text_escape_html_payloads() {
     let vectors = all_vectors();
     let mut failures = Vec::new();
     for vector in &vectors {
