@@ -1,6 +1,7 @@
 //! The HTTP server: one router for the pages, the server functions and the JSON API.
 
 mod api;
+mod assets;
 mod error;
 mod headers;
 mod options;
@@ -21,7 +22,8 @@ use axum::{response::Redirect, routing::get, Json, Router};
 /// Logs to stderr; `RUST_LOG` overrides the default level.
 pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,memory_serve=warn"));
     // A second call (tests) keeps the first subscriber.
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }

@@ -10,7 +10,8 @@ use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
-/// The Leptos half of the router, each request rendered to completion (see [`to_completion`]).
+/// The Leptos half of the router and the embedded static files, each page rendered to
+/// completion (see [`to_completion`]). Any other path renders the app's "not found" page.
 pub fn router(state: &AppState) -> Router<AppState> {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
@@ -21,14 +22,14 @@ pub fn router(state: &AppState) -> Router<AppState> {
         provide_context(hub.clone());
         headers::provide_page_policy();
     };
+    let shell_options = leptos_options.clone();
+    let not_found = leptos_axum::render_app_to_stream_with_context(context.clone(), move || {
+        shell(leptos_options.clone())
+    });
     Router::new()
-        .leptos_routes_with_context(state, routes, context.clone(), move || {
-            shell(leptos_options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
+        .leptos_routes_with_context(state, routes, context, move || shell(shell_options.clone()))
+        .merge(super::assets::router())
+        .fallback(move |request: Request| not_found(request))
         .layer(axum::middleware::from_fn(to_completion))
 }
 
