@@ -20,6 +20,9 @@ pub enum HubError {
     Validation(FieldErrors),
     #[error("version conflict: expected {expected}, found {actual}")]
     Conflict { expected: u64, actual: u64 },
+    /// A second answer to a question: the first one stands.
+    #[error("question {0} was already answered")]
+    AlreadyAnswered(String),
     #[error("{0}")]
     Forbidden(String),
     /// The thing exists but its file cannot be read or parsed.
@@ -62,7 +65,7 @@ impl HubError {
         match self {
             Self::NotFound(_) => 404,
             Self::Invalid(_) | Self::Validation(_) => 400,
-            Self::Conflict { .. } => 409,
+            Self::Conflict { .. } | Self::AlreadyAnswered(_) => 409,
             Self::Forbidden(_) => 403,
             Self::Unreadable(_) => 422,
             Self::StorageFull(_) => 507,

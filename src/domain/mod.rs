@@ -10,10 +10,12 @@ pub mod instructions;
 pub mod monitor;
 pub mod output;
 pub mod output_path;
+pub mod question;
 pub mod session;
 pub mod status;
 pub mod stub;
 pub mod untrusted;
+pub mod waiting;
 pub mod waves;
 
 pub use error::HubError;

@@ -39,6 +39,43 @@ pub struct DetailAnswer {
     pub detection: ChangeDetection,
 }
 
+/// Longest `status_message` an agent may leave with its status.
+pub const MAX_STATUS_MESSAGE_CHARS: usize = 500;
+
+/// A status an agent (or a person) sets: the body of `POST …/status` and `hub status set`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub status: String,
+    /// Shown next to the status; a change without one clears the previous message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Refuse (409) unless `communication.json` is still at this version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_version: Option<u64>,
+}
+
+impl StatusChange {
+    pub fn to(status: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The message as it is stored: trimmed, `None` when blank, refused when too long.
+    pub fn checked_message(&self) -> Result<Option<String>, super::HubError> {
+        let Some(message) = self.message.as_deref().map(str::trim) else {
+            return Ok(None);
+        };
+        if message.chars().count() > MAX_STATUS_MESSAGE_CHARS {
+            return Err(super::HubError::Invalid(format!(
+                "the status message is longer than {MAX_STATUS_MESSAGE_CHARS} characters"
+            )));
+        }
+        Ok((!message.is_empty()).then(|| message.to_owned()))
+    }
+}
+
 /// What a status update did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusUpdate {
@@ -46,6 +83,8 @@ pub struct StatusUpdate {
     pub agent: String,
     pub previous: AgentStatus,
     pub status: AgentStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// The file's `version` after the write.
     pub version: u64,
     pub updated_at: String,

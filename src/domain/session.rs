@@ -80,6 +80,9 @@ pub struct AgentRecord {
     /// Written by the hub on every status change (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+    /// What the agent said with its last status (`hub status set --message`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -225,6 +228,9 @@ pub struct SessionSummary {
     pub total_agents: usize,
     pub completed_agents: usize,
     pub aggregation: Aggregation,
+    /// Questions nobody has answered yet.
+    #[serde(default)]
+    pub open_questions: usize,
     pub version: u64,
     pub warnings: Vec<String>,
     /// True when the file on disk is unreadable right now and this is the last good copy.
@@ -268,6 +274,12 @@ pub struct AgentView {
     pub updated_ms: i64,
     /// Unfinished agents this one waits for.
     pub blocked_by: Vec<String>,
+    /// What the agent said with its last status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+    /// The agent has an open question: it waits for a person, whatever its status says.
+    #[serde(default)]
+    pub needs_input: bool,
 }
 
 /// `GET /api/sessions?id=`.
@@ -278,6 +290,9 @@ pub struct SessionDetail {
     pub orchestrator: Option<Orchestrator>,
     pub agents: Vec<AgentView>,
     pub instructions: Option<InstructionsOverview>,
+    /// Every question of the session, newest first.
+    #[serde(default)]
+    pub questions: Vec<super::question::Question>,
 }
 
 /// What the detail shows of `instructions.json`.

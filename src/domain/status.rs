@@ -196,6 +196,9 @@ pub struct Aggregation {
     pub not_started: usize,
     pub blocked: usize,
     pub unknown: usize,
+    /// Agents with an open question (counted apart: they also count under their status).
+    #[serde(default)]
+    pub needs_input: usize,
 }
 
 impl Aggregation {

@@ -32,6 +32,7 @@ pub fn communication(
                 depends_on: Some(agent.depends_on.iter().map(|d| d.to_string()).collect()),
                 execution_wave: Some(agent.wave),
                 updated_at: None,
+                status_message: None,
                 extra,
             }
         })

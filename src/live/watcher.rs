@@ -4,6 +4,7 @@
 //! is all there is when native watching is unavailable or `--watch poll` was chosen.
 
 use crate::domain::monitor::WatchMode;
+use crate::domain::question::QUESTIONS_DIR;
 use crate::store::SessionStore;
 use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 use serde::Serialize;
@@ -98,6 +99,7 @@ pub fn start(
             store,
             watcher: native.ok(),
             watched: BTreeSet::new(),
+            watched_questions: BTreeSet::new(),
             overflowed,
             health: health.clone(),
         }
@@ -171,6 +173,8 @@ struct Debouncer {
     watcher: Option<RecommendedWatcher>,
     /// Session folders with a watch of their own.
     watched: BTreeSet<String>,
+    /// Sessions whose `questions/` folder has a watch of its own.
+    watched_questions: BTreeSet<String>,
     overflowed: Arc<AtomicBool>,
     health: Arc<RwLock<WatchHealth>>,
 }
@@ -221,18 +225,26 @@ impl Debouncer {
                     tracing::debug!(reason, ?changes, "rescan found changes");
                 }
                 // Whoever refreshed first (a request may have), watch what is there now.
-                self.sync_watches();
+                let newly_watched = self.sync_watches();
+                // A question written between the refresh and its folder's new watch would
+                // wait for the next rescan: read those sessions once more.
+                if !newly_watched.is_empty() {
+                    let store = self.store.clone();
+                    let _ =
+                        tokio::task::spawn_blocking(move || store.refresh_ids(newly_watched)).await;
+                }
             }
             Ok(Err(err)) => tracing::warn!(%err, "cannot rescan the sessions folder"),
             Err(err) => tracing::error!(%err, "rescan task failed"),
         }
     }
 
-    /// One watch per session folder the store knows (readable or not), none for folders that
-    /// are gone.
-    fn sync_watches(&mut self) {
+    /// One watch per session folder the store knows (readable or not) and per `questions/`
+    /// folder in them, none for folders that are gone. Returns the sessions whose questions
+    /// folder has just been watched.
+    fn sync_watches(&mut self) -> Vec<String> {
         let Some(watcher) = self.watcher.as_mut() else {
-            return;
+            return Vec::new();
         };
         let snapshot = self.store.list();
         let current: BTreeSet<&str> = snapshot
@@ -250,31 +262,48 @@ impl Debouncer {
             .collect();
         for id in gone {
             self.watched.remove(&id);
+            self.watched_questions.remove(&id);
             // The folder is gone, and with it usually the watch; an error is expected.
             let _ = watcher.unwatch(&self.store.dir().join(&id));
         }
+        let mut newly_watched = Vec::new();
         for id in current {
-            if self.watched.contains(id) {
-                continue;
-            }
             let folder: PathBuf = self.store.dir().join(id);
-            match watcher.watch(&folder, RecursiveMode::NonRecursive) {
-                Ok(()) => {
-                    self.watched.insert(id.to_owned());
+            if !self.watched.contains(id) {
+                match watcher.watch(&folder, RecursiveMode::NonRecursive) {
+                    Ok(()) => {
+                        self.watched.insert(id.to_owned());
+                    }
+                    Err(err) => {
+                        degraded(&self.health, &folder, err);
+                        continue;
+                    }
                 }
-                Err(err) => {
-                    // Out of inotify watches, most likely: the periodic rescan still sees it.
-                    let mut health = self.health.write().expect("health lock");
-                    health.degraded = true;
-                    health.detail = format!(
-                        "cannot watch {}: {err}; changes inside such sessions show within {} s",
-                        folder.display(),
-                        RECONCILE_NATIVE.as_secs()
-                    );
+            }
+            let questions = folder.join(QUESTIONS_DIR);
+            if !self.watched_questions.contains(id) && questions.is_dir() {
+                match watcher.watch(&questions, RecursiveMode::NonRecursive) {
+                    Ok(()) => {
+                        self.watched_questions.insert(id.to_owned());
+                        newly_watched.push(id.to_owned());
+                    }
+                    Err(err) => degraded(&self.health, &questions, err),
                 }
             }
         }
+        newly_watched
     }
+}
+
+/// Out of inotify watches, most likely: the periodic rescan still sees the folder.
+fn degraded(health: &RwLock<WatchHealth>, folder: &Path, err: notify::Error) {
+    let mut health = health.write().expect("health lock");
+    health.degraded = true;
+    health.detail = format!(
+        "cannot watch {}: {err}; changes inside such sessions show within {} s",
+        folder.display(),
+        RECONCILE_NATIVE.as_secs()
+    );
 }
 
 fn absorb(signal: Signal, dirty: &mut BTreeSet<String>, rescan: &mut Option<&'static str>) {
@@ -301,6 +330,14 @@ mod tests {
         assert_eq!(session_of(root, Path::new("/s/.staging-1")), None);
         assert_eq!(session_of(root, Path::new("/s/abc/.~hub-x.tmp")), None);
         assert_eq!(session_of(root, Path::new("/s/abc/.hub.lock")), None);
+        assert_eq!(
+            session_of(root, Path::new("/s/abc/questions/q-1.json")),
+            Some("abc".into())
+        );
+        assert_eq!(
+            session_of(root, Path::new("/s/abc/questions/.~hub-x.tmp")),
+            None
+        );
         assert_eq!(session_of(root, Path::new("/s")), None);
         assert_eq!(session_of(root, Path::new("/elsewhere/x")), None);
     }

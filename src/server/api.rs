@@ -6,10 +6,11 @@ use super::AppState;
 use crate::domain::context::DiscoveryResult;
 use crate::domain::create::{CreateRequest, Generated};
 use crate::domain::ids::{AgentId, SessionId};
-use crate::domain::monitor::StatusUpdate;
+use crate::domain::monitor::{StatusChange, StatusUpdate};
 use crate::domain::output::{OutputKind, OutputPreview};
+use crate::domain::question::{AnswerRequest, AskRequest, QuestionId};
 use crate::domain::HubError;
-use crate::service::Hub;
+use crate::service::{Hub, MAX_ANSWER_WAIT};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -24,6 +25,10 @@ pub fn router() -> Router<AppState> {
         .route("/sessions/output", get(output))
         .route("/sessions/output/download", get(download))
         .route("/sessions/{id}/agents/{agent}/status", post(set_status))
+        .route("/questions", get(questions))
+        .route("/sessions/{id}/questions", post(ask))
+        .route("/sessions/{id}/questions/{qid}", get(question))
+        .route("/sessions/{id}/questions/{qid}/answer", post(answer))
         .route("/sessions/create", post(create_session))
         .route("/sessions/context-discovery", get(context_discovery))
         .route("/events", get(super::sse::events))
@@ -87,27 +92,93 @@ fn with_etag(mut response: Response, etag: &str) -> Response {
     response
 }
 
-#[derive(Deserialize)]
-struct StatusBody {
-    status: String,
-    expected_version: Option<u64>,
-}
-
-impl Expected for StatusBody {
-    const EXPECTED: &'static str =
-        "a JSON body like {\"status\": \"complete\", \"expected_version\": 3}";
+impl Expected for StatusChange {
+    const EXPECTED: &'static str = "a JSON body like {\"status\": \"complete\", \"message\": \"tests pass\", \"expected_version\": 3}";
 }
 
 /// `POST /api/sessions/{id}/agents/{agent}/status`: the locked, versioned update agents use.
 async fn set_status(
     State(hub): State<Hub>,
     Path((id, agent)): Path<(String, String)>,
-    AppJson(body): AppJson<StatusBody>,
+    AppJson(change): AppJson<StatusChange>,
 ) -> Result<Json<StatusUpdate>, HubError> {
     let id = SessionId::parse(&id)?;
-    hub.set_status(id, AgentId::new(agent), body.status, body.expected_version)
+    hub.set_status(id, AgentId::new(agent), change)
         .await
         .map(Json)
+}
+
+#[derive(Deserialize)]
+struct QuestionsQuery {
+    session: Option<String>,
+    #[serde(default)]
+    open: bool,
+}
+
+/// `GET /api/questions[?session=ID][&open=true]`: newest first, across sessions.
+async fn questions(
+    State(hub): State<Hub>,
+    Query(query): Query<QuestionsQuery>,
+) -> Result<Json<serde_json::Value>, HubError> {
+    let session = query.session.as_deref().map(SessionId::parse).transpose()?;
+    let questions = hub.questions(session.as_ref(), query.open);
+    Ok(Json(json!({ "questions": questions })))
+}
+
+impl Expected for AskRequest {
+    const EXPECTED: &'static str = "a JSON body like {\"agent_id\": \"agent-1\", \"question\": \"Which database?\", \"choices\": [\"SQLite\", \"Postgres\"]}";
+}
+
+/// `POST /api/sessions/{id}/questions`: 201 with the recorded question.
+async fn ask(
+    State(hub): State<Hub>,
+    Path(id): Path<String>,
+    AppJson(request): AppJson<AskRequest>,
+) -> Result<(StatusCode, Json<serde_json::Value>), HubError> {
+    let question = hub.ask(SessionId::parse(&id)?, request).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "question": question }))))
+}
+
+#[derive(Deserialize)]
+struct QuestionQuery {
+    /// Hold the request until the question is answered, at most this long (and 60 s).
+    wait: Option<String>,
+}
+
+/// `GET /api/sessions/{id}/questions/{qid}[?wait=DUR]`: the question, with its answer once it
+/// has one; with `wait`, a long-poll that returns as soon as it is answered.
+async fn question(
+    State(hub): State<Hub>,
+    Path((id, qid)): Path<(String, String)>,
+    Query(query): Query<QuestionQuery>,
+) -> Result<Json<serde_json::Value>, HubError> {
+    let (session, qid) = (SessionId::parse(&id)?, QuestionId::parse(&qid)?);
+    let question = match query.wait.as_deref() {
+        None => hub.question(session, qid).await?,
+        Some(raw) => {
+            let wait = crate::service::parse_duration(raw)
+                .map_err(|err| HubError::Invalid(format!("wait: {err}")))?
+                .min(MAX_ANSWER_WAIT);
+            hub.wait_for_answer(session, qid, wait).await?
+        }
+    };
+    Ok(Json(json!({ "question": question })))
+}
+
+impl Expected for AnswerRequest {
+    const EXPECTED: &'static str = "a JSON body like {\"answer\": \"Postgres\"}";
+}
+
+/// `POST /api/sessions/{id}/questions/{qid}/answer`: 200 with the answered question; 409 when
+/// it already had an answer (the first one stands).
+async fn answer(
+    State(hub): State<Hub>,
+    Path((id, qid)): Path<(String, String)>,
+    AppJson(request): AppJson<AnswerRequest>,
+) -> Result<Json<serde_json::Value>, HubError> {
+    let (session, qid) = (SessionId::parse(&id)?, QuestionId::parse(&qid)?);
+    let question = hub.answer(session, qid, request, "api").await?;
+    Ok(Json(json!({ "question": question })))
 }
 
 #[derive(Deserialize)]

@@ -52,3 +52,16 @@ impl Config {
         }
     }
 }
+
+/// Parses `10`, `10s`, `500ms`, `2m`: a bare number means seconds.
+pub fn parse_duration(raw: &str) -> Result<Duration, String> {
+    let raw = raw.trim();
+    let duration = match raw.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => humantime::parse_duration(raw).map_err(|err| format!("{raw:?}: {err}"))?,
+    };
+    if duration.is_zero() {
+        return Err(format!("{raw:?}: must be greater than zero"));
+    }
+    Ok(duration)
+}

@@ -11,14 +11,17 @@ pub mod demo;
 mod events;
 mod health;
 mod output;
+mod questions;
 mod sessions;
 mod startup;
+mod waiting;
 
-pub use config::{Config, DEFAULT_SCAN_BUDGET};
+pub use config::{parse_duration, Config, DEFAULT_SCAN_BUDGET};
 pub use create::{shell_quote, API_SCAN_BUDGET};
 pub use events::{ChangeEvent, ChangeStream};
 pub use health::Health;
 pub use output::{output_preview, OutputFile};
+pub use questions::MAX_ANSWER_WAIT;
 pub use startup::Background;
 
 use crate::discovery::scans::Scans;

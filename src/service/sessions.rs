@@ -2,8 +2,8 @@
 
 use super::{now_ms, Hub};
 use crate::domain::ids::{AgentId, SessionId};
-use crate::domain::monitor::StatusUpdate;
 use crate::domain::monitor::{ChangeDetection, DetailAnswer, ListAnswer, MonitorSettings};
+use crate::domain::monitor::{StatusChange, StatusUpdate};
 use crate::domain::HubError;
 use crate::store::ListSnapshot;
 use std::sync::Arc;
@@ -49,12 +49,10 @@ impl Hub {
         &self,
         id: SessionId,
         agent: AgentId,
-        status: String,
-        expected_version: Option<u64>,
+        change: StatusChange,
     ) -> Result<StatusUpdate, HubError> {
         self.blocking("updating a status", move |hub| {
-            hub.store()
-                .set_agent_status(&id, &agent, &status, expected_version)
+            hub.store().change_agent_status(&id, &agent, &change)
         })
         .await
     }

@@ -5,12 +5,15 @@
 //! refresh is stat-only for sessions whose `communication.json` did not change.
 
 pub mod output;
+pub mod questions;
 pub mod read;
 pub mod stubs;
 mod summary;
 pub mod write;
 
 use crate::domain::ids::{AgentId, SessionId};
+use crate::domain::monitor::{StatusChange, StatusUpdate};
+use crate::domain::question::{Question, QuestionId, SessionQuestion};
 use crate::domain::{
     CommunicationFile, HubError, InvalidSession, SessionDetail, SessionList, SessionSummary,
 };
@@ -94,6 +97,8 @@ impl ListSnapshot {
 struct Entry {
     /// Of `communication.json` when last read; `None` when it was missing.
     fingerprint: Option<Fingerprint>,
+    /// Of the `questions/` folder when last read; `None` when there was none.
+    questions_fingerprint: Option<Fingerprint>,
     /// Read so soon after a write that an equal fingerprint proves nothing: read again.
     racy: bool,
     state: EntryState,
@@ -104,6 +109,8 @@ enum EntryState {
     Valid {
         file: Arc<CommunicationFile>,
         summary: Box<SessionSummary>,
+        /// Newest first.
+        questions: Arc<Vec<Question>>,
     },
     Invalid(InvalidSession),
 }
@@ -183,8 +190,21 @@ impl SessionStore {
         agent: &AgentId,
         status: &str,
         expected_version: Option<u64>,
-    ) -> Result<crate::domain::monitor::StatusUpdate, HubError> {
+    ) -> Result<StatusUpdate, HubError> {
         let update = write::set_agent_status(&self.dir, id, agent, status, expected_version)?;
+        self.refresh_ids([update.session.clone()]);
+        Ok(update)
+    }
+
+    /// Sets an agent's status and message (see [`write::change_agent_status`]) and shows it
+    /// at once.
+    pub fn change_agent_status(
+        &self,
+        id: &SessionId,
+        agent: &AgentId,
+        change: &StatusChange,
+    ) -> Result<StatusUpdate, HubError> {
+        let update = write::change_agent_status(&self.dir, id, agent, change)?;
         self.refresh_ids([update.session.clone()]);
         Ok(update)
     }
@@ -242,9 +262,14 @@ impl SessionStore {
                     }
                     continue;
                 }
-                let fingerprint = stat_fingerprint(&self.dir.join(&id).join(COMMUNICATION_FILE));
+                let folder = self.dir.join(&id);
+                let fingerprint = stat_fingerprint(&folder.join(COMMUNICATION_FILE));
+                let questions_fingerprint = questions::folder_fingerprint(&folder);
                 if let Some(previous) = previous {
-                    if !previous.racy && previous.fingerprint == fingerprint {
+                    if !previous.racy
+                        && previous.fingerprint == fingerprint
+                        && previous.questions_fingerprint == questions_fingerprint
+                    {
                         continue;
                     }
                 }
@@ -290,15 +315,21 @@ impl SessionStore {
     fn read_entry(&self, id: &str, previous: Option<&Entry>, now: SystemTime) -> Entry {
         let folder = self.dir.join(id);
         let path = folder.join(COMMUNICATION_FILE);
+        // Stat before reading: a question that lands during the read is then read next time.
+        let questions_fingerprint = questions::folder_fingerprint(&folder);
+        let questions_racy = questions_fingerprint.is_some_and(|f| f.is_racy(now));
         match read_parsed(&path, MAX_METADATA_BYTES, CommunicationFile::parse) {
             Ok((file, fingerprint)) => {
-                let summary = summary::summarise(id, &folder, &file, &fingerprint);
+                let questions = questions::read_all(&folder);
+                let summary = summary::summarise(id, &folder, &file, &fingerprint, &questions);
                 Entry {
                     fingerprint: Some(fingerprint),
-                    racy: fingerprint.is_racy(now),
+                    questions_fingerprint,
+                    racy: fingerprint.is_racy(now) || questions_racy,
                     state: EntryState::Valid {
                         file: Arc::new(file),
                         summary: Box::new(summary),
+                        questions: Arc::new(questions.questions),
                     },
                 }
             }
@@ -307,13 +338,18 @@ impl SessionStore {
                 let racy = fingerprint.is_none_or(|f| f.is_racy(now));
                 let state = match previous.map(|entry| &entry.state) {
                     // Keep serving the last good copy, flagged, while the file is broken.
-                    Some(EntryState::Valid { file, summary }) => {
+                    Some(EntryState::Valid {
+                        file,
+                        summary,
+                        questions,
+                    }) => {
                         let mut summary = summary.clone();
                         summary.stale = true;
                         summary.stale_error = Some(error);
                         EntryState::Valid {
                             file: file.clone(),
                             summary,
+                            questions: questions.clone(),
                         }
                     }
                     _ => EntryState::Invalid(InvalidSession {
@@ -332,6 +368,7 @@ impl SessionStore {
                 };
                 Entry {
                     fingerprint,
+                    questions_fingerprint,
                     racy,
                     state,
                 }
@@ -383,25 +420,107 @@ impl SessionStore {
     /// The parsed `communication.json` of a readable session (the last good copy if it is
     /// unreadable right now).
     pub fn communication(&self, id: &SessionId) -> Result<Arc<CommunicationFile>, HubError> {
-        self.readable_entry(id).map(|(file, _)| file)
+        self.readable_entry(id).map(|readable| readable.file)
     }
 
     /// One session in full.
     pub fn detail(&self, id: &SessionId) -> Result<SessionDetail, HubError> {
-        let (file, summary) = self.readable_entry(id)?;
+        let Readable {
+            file,
+            summary,
+            questions,
+        } = self.readable_entry(id)?;
         Ok(summary::detail(
             &self.dir.join(&summary.id),
             &file,
             *summary,
+            &questions,
         ))
+    }
+
+    /// Questions of every readable session (or of `only`), newest first; just the open ones
+    /// with `open_only`.
+    pub fn questions(&self, only: Option<&SessionId>, open_only: bool) -> Vec<SessionQuestion> {
+        let index = self.index.read().expect("index lock");
+        let mut found: Vec<SessionQuestion> = index
+            .entries
+            .iter()
+            .filter(|(id, _)| only.is_none_or(|only| only.as_str() == id.as_str()))
+            .filter_map(|(id, entry)| match &entry.state {
+                EntryState::Valid {
+                    summary, questions, ..
+                } => Some((id, summary, questions)),
+                EntryState::Invalid(_) => None,
+            })
+            .flat_map(|(id, summary, questions)| {
+                questions
+                    .iter()
+                    .filter(|q| !open_only || q.is_open())
+                    .map(|question| SessionQuestion {
+                        session_id: id.clone(),
+                        feature_name: summary.feature_name.clone(),
+                        question: question.clone(),
+                    })
+            })
+            .collect();
+        found.sort_by(|a, b| {
+            b.question
+                .asked_at
+                .cmp(&a.question.asked_at)
+                .then_with(|| b.question.id.cmp(&a.question.id))
+        });
+        found
+    }
+
+    /// Records a question from `agent`, who must be on the session's roster, and shows it at
+    /// once.
+    pub fn ask(
+        &self,
+        session: &SessionId,
+        id: QuestionId,
+        agent: &AgentId,
+        question: &str,
+        choices: &[String],
+        asked_at: String,
+    ) -> Result<Question, HubError> {
+        let file = self.communication(session)?;
+        if !file.agents.iter().any(|a| a.agent_id == agent.as_str()) {
+            return Err(HubError::NotFound(format!(
+                "no agent {agent:?} in session {session:?}"
+            )));
+        }
+        let folder = self.dir.join(session.as_str());
+        let asked = questions::ask(&folder, id, agent, question, choices, asked_at)?;
+        self.refresh_ids([session.as_str().to_owned()]);
+        Ok(asked)
+    }
+
+    /// Answers a question (the first answer wins) and shows it at once.
+    pub fn answer(
+        &self,
+        session: &SessionId,
+        id: &QuestionId,
+        answer: &str,
+        answered_by: String,
+        answered_at: String,
+    ) -> Result<Question, HubError> {
+        self.communication(session)?;
+        let folder = self.dir.join(session.as_str());
+        let answered = questions::answer(&folder, session, id, answer, answered_by, answered_at);
+        // Refreshed on a refusal too: the index may not have seen the first answer yet.
+        self.refresh_ids([session.as_str().to_owned()]);
+        answered
+    }
+
+    /// One question as its file says now.
+    pub fn question(&self, session: &SessionId, id: &QuestionId) -> Result<Question, HubError> {
+        self.communication(session)?;
+        questions::read_one(&self.dir.join(session.as_str()), session, id)
     }
 
     /// A folder the index has not seen yet is looked at before answering "not found", so a
     /// session is never missing just because the last refresh was earlier.
-    fn readable_entry(
-        &self,
-        id: &SessionId,
-    ) -> Result<(Arc<CommunicationFile>, Box<SessionSummary>), HubError> {
+    fn readable_entry(&self, id: &SessionId) -> Result<Readable, HubError> {
         let id = id.as_str();
         let known = self
             .index
@@ -428,9 +547,24 @@ impl SessionStore {
                 "session {id:?} cannot be read: {}",
                 bad.error
             ))),
-            Some(EntryState::Valid { file, summary }) => Ok((file, summary)),
+            Some(EntryState::Valid {
+                file,
+                summary,
+                questions,
+            }) => Ok(Readable {
+                file,
+                summary,
+                questions,
+            }),
         }
     }
+}
+
+/// A readable session as the index holds it.
+struct Readable {
+    file: Arc<CommunicationFile>,
+    summary: Box<SessionSummary>,
+    questions: Arc<Vec<Question>>,
 }
 
 /// Visible session folders: directories (or links to them) whose name is not hidden.
@@ -458,12 +592,14 @@ fn same_view(a: &EntryState, b: &EntryState) -> bool {
             EntryState::Valid {
                 file: fa,
                 summary: sa,
+                questions: qa,
             },
             EntryState::Valid {
                 file: fb,
                 summary: sb,
+                questions: qb,
             },
-        ) => sa == sb && fa == fb,
+        ) => sa == sb && fa == fb && qa == qb,
         (EntryState::Invalid(a), EntryState::Invalid(b)) => a == b,
         _ => false,
     }

@@ -1,8 +1,10 @@
 //! Building the list and detail views of a session from its files.
 
+use super::questions::QuestionsRead;
 use super::read::{read_parsed, MAX_METADATA_BYTES};
 use super::INSTRUCTIONS_FILE;
 use crate::domain::instructions::InstructionsFile;
+use crate::domain::question::{agents_needing_input, Question};
 use crate::domain::waves::compute_waves;
 use crate::domain::{
     AgentStatus, AgentView, CommunicationFile, InstructionsOverview, SessionDetail, SessionSummary,
@@ -15,9 +17,16 @@ pub fn summarise(
     folder: &Path,
     file: &CommunicationFile,
     fingerprint: &Fingerprint,
+    questions: &QuestionsRead,
 ) -> SessionSummary {
     let (status, status_source) = file.status();
-    let aggregation = file.aggregation();
+    let mut aggregation = file.aggregation();
+    aggregation.needs_input = agents_needing_input(&questions.questions)
+        .into_iter()
+        .filter(|agent| file.agents.iter().any(|a| a.agent_id == *agent))
+        .count();
+    let mut warnings = file.warnings();
+    warnings.extend(questions.problems.iter().cloned());
     let created_ms = file
         .created()
         .and_then(parse_timestamp_ms)
@@ -46,14 +55,21 @@ pub fn summarise(
         total_agents: aggregation.total,
         completed_agents: aggregation.completed,
         aggregation,
+        open_questions: questions.questions.iter().filter(|q| q.is_open()).count(),
         version: file.version(),
-        warnings: file.warnings(),
+        warnings,
         stale: false,
         stale_error: None,
     }
 }
 
-pub fn detail(folder: &Path, file: &CommunicationFile, summary: SessionSummary) -> SessionDetail {
+pub fn detail(
+    folder: &Path,
+    file: &CommunicationFile,
+    summary: SessionSummary,
+    questions: &[Question],
+) -> SessionDetail {
+    let needing_input = agents_needing_input(questions);
     let roster: Vec<(String, Vec<String>)> = file
         .agents
         .iter()
@@ -98,6 +114,8 @@ pub fn detail(folder: &Path, file: &CommunicationFile, summary: SessionSummary) 
                     .and_then(parse_timestamp_ms)
                     .unwrap_or(summary.updated_ms),
                 blocked_by,
+                status_message: agent.status_message.clone(),
+                needs_input: needing_input.contains(&agent.agent_id.as_str()),
             }
         })
         .collect();
@@ -105,6 +123,7 @@ pub fn detail(folder: &Path, file: &CommunicationFile, summary: SessionSummary) 
         orchestrator: file.orchestrator.clone(),
         agents,
         instructions: instructions_overview(folder),
+        questions: questions.to_vec(),
         summary,
     }
 }

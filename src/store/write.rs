@@ -5,7 +5,7 @@
 use super::read::MAX_METADATA_BYTES;
 use super::COMMUNICATION_FILE;
 use crate::domain::ids::{AgentId, SessionId};
-use crate::domain::monitor::StatusUpdate;
+use crate::domain::monitor::{StatusChange, StatusUpdate};
 use crate::domain::{AgentStatus, CommunicationFile, HubError};
 use crate::fsutil::atomic::{is_temp_file_name, write_atomic};
 use crate::fsutil::dir::{entries, entry_name, sync_dir};
@@ -16,7 +16,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The session's lock file: a sidecar that is never renamed or deleted.
 pub const LOCK_FILE: &str = ".hub.lock";
@@ -26,8 +26,7 @@ pub fn lock_session(folder: &Path, timeout: Duration) -> Result<FileLock, PathEr
     FileLock::acquire(&folder.join(LOCK_FILE), timeout)
 }
 
-/// Sets `agent`'s status in session `id`. With `expected_version`, refuses (409) unless the
-/// file is still at that version, so a client never overwrites a change it has not seen.
+/// Sets `agent`'s status in session `id` (no message); see [`change_agent_status`].
 pub fn set_agent_status(
     sessions_dir: &Path,
     id: &SessionId,
@@ -35,8 +34,26 @@ pub fn set_agent_status(
     status: &str,
     expected_version: Option<u64>,
 ) -> Result<StatusUpdate, HubError> {
+    let change = StatusChange {
+        expected_version,
+        ..StatusChange::to(status)
+    };
+    change_agent_status(sessions_dir, id, agent, &change)
+}
+
+/// Sets `agent`'s status and message in session `id`. With `expected_version`, refuses (409)
+/// unless the file is still at that version, so a client never overwrites a change it has not
+/// seen.
+pub fn change_agent_status(
+    sessions_dir: &Path,
+    id: &SessionId,
+    agent: &AgentId,
+    change: &StatusChange,
+) -> Result<StatusUpdate, HubError> {
     let (id, agent) = (id.as_str(), agent.as_str());
-    let status = AgentStatus::parse_known(status).map_err(HubError::Invalid)?;
+    let status = AgentStatus::parse_known(&change.status).map_err(HubError::Invalid)?;
+    let message = change.checked_message()?;
+    let expected_version = change.expected_version;
     let folder = sessions_dir.join(id);
     if !folder.is_dir() {
         return Err(HubError::NotFound(format!(
@@ -69,6 +86,7 @@ pub fn set_agent_status(
     let previous = record.status().clone();
     record.status = Some(status.clone());
     record.updated_at = Some(updated_at.clone());
+    record.status_message = message.clone();
     file.version = Some(current + 1);
 
     write_atomic(
@@ -82,6 +100,7 @@ pub fn set_agent_status(
         agent: agent.to_owned(),
         previous,
         status,
+        message,
         version: current + 1,
         updated_at,
     })
@@ -128,7 +147,7 @@ fn temp_files(folder: &Path) -> Vec<PathBuf> {
 }
 
 /// A full disk is the user's to fix, and says so; anything else is the hub's fault.
-fn write_error(folder: &Path, err: PathError) -> HubError {
+pub fn write_error(folder: &Path, err: PathError) -> HubError {
     match err.kind() {
         io::ErrorKind::StorageFull => {
             HubError::StorageFull(format!("cannot write in {}", folder.display()))

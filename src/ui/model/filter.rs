@@ -124,6 +124,7 @@ mod tests {
             total_agents: 0,
             completed_agents: 0,
             aggregation: Aggregation::default(),
+            open_questions: 0,
             version: 0,
             warnings: vec![],
             stale: false,

@@ -1,8 +1,11 @@
-//! The `hub` command line: `serve` (the default) and `status set`.
+//! The `hub` command line: `serve` (the default), and the agent's commands (`status`, `wait`,
+//! `ask`, `answer`; see `agent.rs`), which work on the local folder or against a running hub.
 
-use crate::domain::ids::{AgentId, SessionId};
+mod agent;
+mod remote;
+
 use crate::domain::monitor::WatchMode;
-use crate::service::{Config, Hub};
+use crate::service::{parse_duration, Config};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -63,10 +66,66 @@ pub enum Command {
     /// Read or change an agent's status, with the same locked, versioned write as the HTTP API.
     #[command(subcommand)]
     Status(StatusCommand),
+    /// Wait until agents of a session are complete: exits 0 when they all are, 3 as soon as
+    /// one is blocked, 4 on timeout. Woken by changes, not by polling.
+    Wait {
+        /// The session's folder name.
+        session: String,
+        /// The agents to wait for (or use --deps-of).
+        #[arg(required_unless_present = "deps_of", conflicts_with = "deps_of")]
+        agents: Vec<String>,
+        /// Wait for every agent this agent depends on.
+        #[arg(long, value_name = "AGENT")]
+        deps_of: Option<String>,
+        /// Give up after this long (`90s`, `30m`); exit 4.
+        #[arg(long, value_parser = parse_duration)]
+        timeout: Option<Duration>,
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
+    /// Ask a person a question and wait for the answer, which is printed. The question shows
+    /// on the hub's Monitor tab ("Needs you") until someone answers it.
+    Ask {
+        session: String,
+        /// The asking agent's `agent_id`.
+        agent: String,
+        question: String,
+        /// A possible answer (repeatable); the answer must then be one of them.
+        #[arg(long = "choice", value_name = "TEXT")]
+        choices: Vec<String>,
+        /// Give up waiting after this long; exit 4 (the question stays open).
+        #[arg(long, value_parser = parse_duration)]
+        timeout: Option<Duration>,
+        /// Print the question's id at once instead of waiting (read it later: `hub answer`).
+        #[arg(long)]
+        no_wait: bool,
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
+    /// Read the answer to a question asked with `hub ask --no-wait`; exits 4 while there is
+    /// none (with --wait: once the timeout runs out).
+    Answer {
+        session: String,
+        question_id: String,
+        /// Wait for the answer.
+        #[arg(long)]
+        wait: bool,
+        #[arg(long, value_parser = parse_duration, requires = "wait")]
+        timeout: Option<Duration>,
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum StatusCommand {
+    /// An agent's status (or every agent's): status, version, updated_at, status_message.
+    Get {
+        session: String,
+        agent: Option<String>,
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
     /// Set an agent's status: `hub status set <session> <agent> <status>`. Prints the update
     /// as JSON.
     Set {
@@ -76,10 +135,30 @@ pub enum StatusCommand {
         agent: String,
         /// pending, not_started, in_progress, complete or blocked.
         status: String,
+        /// A short note shown next to the status (at most 500 characters); setting a status
+        /// without one clears the previous note.
+        #[arg(long)]
+        message: Option<String>,
         /// Refuse the update unless communication.json is still at this version.
         #[arg(long)]
         expected_version: Option<u64>,
+        #[command(flatten)]
+        remote: RemoteArgs,
     },
+}
+
+/// Where an agent command goes: the local sessions folder (the default), or a running hub.
+#[derive(Clone, Debug, Default, Args)]
+pub struct RemoteArgs {
+    /// A running hub to talk to instead of the local folder (`http://host:3000`).
+    #[arg(long, env = "HUB_URL")]
+    pub hub_url: Option<String>,
+    /// The hub's token, when it has one.
+    #[arg(long, env = "HUB_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Print machine-readable JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -149,19 +228,6 @@ fn config(dirs: DirArgs, serve: ServeArgs) -> Config {
     }
 }
 
-/// Parses `10`, `10s`, `500ms`, `2m`: a bare number means seconds.
-pub fn parse_duration(raw: &str) -> Result<Duration, String> {
-    let raw = raw.trim();
-    let duration = match raw.parse::<u64>() {
-        Ok(seconds) => Duration::from_secs(seconds),
-        Err(_) => humantime::parse_duration(raw).map_err(|err| format!("{raw:?}: {err}"))?,
-    };
-    if duration.is_zero() {
-        return Err(format!("{raw:?}: must be greater than zero"));
-    }
-    Ok(duration)
-}
-
 /// Parses the command line and runs the chosen command.
 pub async fn run() -> ExitCode {
     let Cli {
@@ -170,31 +236,15 @@ pub async fn run() -> ExitCode {
         serve,
     } = Cli::parse();
     crate::server::init_tracing();
-    let result = match command {
-        None => crate::server::serve(config(dirs, serve)).await,
-        Some(Command::Serve(serve)) => crate::server::serve(config(dirs, serve)).await,
-        Some(Command::Status(StatusCommand::Set {
-            session,
-            agent,
-            status,
-            expected_version,
-        })) => match SessionId::parse(&session) {
-            Err(err) => Err(err),
-            Ok(session) => {
-                Hub::new(Config::for_sessions_dir(dirs.sessions_dir))
-                    .set_status(session, AgentId::new(agent), status, expected_version)
-                    .await
-            }
-        }
-        .map(|update| {
-            println!(
-                "{}",
-                serde_json::to_string(&update).expect("an update serialises")
-            )
-        })
-        .map_err(|err| err.to_string()),
-    };
-    match result {
+    match command {
+        None => serve_until_stopped(config(dirs, serve)).await,
+        Some(Command::Serve(serve)) => serve_until_stopped(config(dirs, serve)).await,
+        Some(command) => agent::run(command, dirs.sessions_dir).await,
+    }
+}
+
+async fn serve_until_stopped(config: Config) -> ExitCode {
+    match crate::server::serve(config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("hub: {message}");
@@ -215,6 +265,15 @@ mod tests {
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert!(parse_duration("0").is_err());
         assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn wait_takes_agents_or_deps_of_but_not_both() {
+        let parse = |args: &[&str]| Cli::try_parse_from([&["hub", "wait", "s"], args].concat());
+        assert!(parse(&["a1", "a2"]).is_ok());
+        assert!(parse(&["--deps-of", "a3", "--timeout", "5s"]).is_ok());
+        assert!(parse(&[]).is_err());
+        assert!(parse(&["a1", "--deps-of", "a3"]).is_err());
     }
 
     #[test]
@@ -253,6 +312,7 @@ mod tests {
             agent,
             status,
             expected_version,
+            ..
         })) = cli.command
         else {
             panic!("not a status command");

@@ -1,0 +1,293 @@
+//! The agent commands against a running hub: its HTTP API, blocking (each command is one short
+//! conversation). Waits ride the hub's own push channels, the event stream (`/api/events`) for
+//! agents and the answer long-poll for questions, and outlast a hub restart: a dropped
+//! connection is retried until the wait's deadline.
+
+use super::agent::Failure;
+use crate::domain::ids::{AgentId, SessionId};
+use crate::domain::monitor::{StatusChange, StatusUpdate};
+use crate::domain::question::{AskRequest, Question, QuestionId};
+use crate::domain::waiting::{awaited_agents, progress, Awaited, Progress};
+use crate::domain::SessionDetail;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::io::{BufRead, BufReader};
+use std::time::{Duration, Instant};
+use ureq::http::Response;
+use ureq::Body;
+
+/// How long one request may take, long-polls and event streams aside.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// One long-poll or event-stream request lasts at most this long, then it is made again.
+const HOLD: Duration = Duration::from_secs(55);
+/// Between attempts to reach a hub that is down (restarting, say).
+const RETRY_AFTER: Duration = Duration::from_millis(300);
+
+#[derive(Clone)]
+pub struct Client {
+    base: String,
+    token: Option<String>,
+    agent: ureq::Agent,
+}
+
+impl Client {
+    pub fn new(url: &str, token: Option<String>) -> Result<Self, Failure> {
+        let base = url.trim_end_matches('/').to_owned();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(Failure {
+                code: super::agent::EXIT_USAGE,
+                message: format!("--hub-url {url:?}: expected http://host:port or https://…"),
+            });
+        }
+        let agent = ureq::Agent::config_builder()
+            // Error answers carry the hub's message as JSON: read them, not just the status.
+            .http_status_as_error(false)
+            .build()
+            .new_agent();
+        Ok(Self {
+            base,
+            token: token.filter(|token| !token.is_empty()),
+            agent,
+        })
+    }
+
+    pub fn detail(&self, session: &SessionId) -> Result<SessionDetail, Failure> {
+        #[derive(Deserialize)]
+        struct Answer {
+            session: SessionDetail,
+        }
+        let url = format!("{}/api/sessions?id={}", self.base, encode(session.as_str()));
+        let answer: Answer = self.json(self.get(&url, REQUEST_TIMEOUT))?;
+        Ok(answer.session)
+    }
+
+    pub fn set_status(
+        &self,
+        session: &SessionId,
+        agent: &AgentId,
+        change: &StatusChange,
+    ) -> Result<StatusUpdate, Failure> {
+        let url = format!(
+            "{}/api/sessions/{}/agents/{}/status",
+            self.base,
+            encode(session.as_str()),
+            encode(agent.as_str())
+        );
+        self.json(self.post(&url, change))
+    }
+
+    pub fn ask(&self, session: &SessionId, request: &AskRequest) -> Result<Question, Failure> {
+        let url = format!(
+            "{}/api/sessions/{}/questions",
+            self.base,
+            encode(session.as_str())
+        );
+        Ok(self
+            .json::<QuestionAnswer>(self.post(&url, request))?
+            .question)
+    }
+
+    /// The question; with `wait`, once it is answered or the timeout (none: never) runs out.
+    pub fn wait_for_answer(
+        &self,
+        session: &SessionId,
+        question: &QuestionId,
+        wait: Option<Option<Duration>>,
+    ) -> Result<Question, Failure> {
+        let url = format!(
+            "{}/api/sessions/{}/questions/{}",
+            self.base,
+            encode(session.as_str()),
+            question
+        );
+        let Some(timeout) = wait else {
+            return Ok(self
+                .json::<QuestionAnswer>(self.get(&url, REQUEST_TIMEOUT))?
+                .question);
+        };
+        let deadline = timeout.map(|timeout| Instant::now() + timeout);
+        loop {
+            let hold = remaining(deadline).map_or(HOLD, |left| left.min(HOLD));
+            let poll = format!("{url}?wait={}ms", hold.as_millis().max(1));
+            match self.get(&poll, hold + REQUEST_TIMEOUT) {
+                Ok(response) => {
+                    let question = self.json::<QuestionAnswer>(Ok(response))?.question;
+                    if !question.is_open() || expired(deadline) {
+                        return Ok(question);
+                    }
+                }
+                // The hub is down or restarting: the question is on its disk, try again.
+                Err(err) if err.code == 1 && !expired(deadline) => std::thread::sleep(RETRY_AFTER),
+                Err(err) => return Err(err),
+            }
+        }
+    }
+
+    /// Until the awaited agents are complete, one is blocked, or the timeout runs out. Listens
+    /// to the event stream and re-reads the session on every event.
+    pub fn wait_for_agents(
+        &self,
+        session: &SessionId,
+        awaited: &Awaited,
+        timeout: Option<Duration>,
+    ) -> Result<Progress, Failure> {
+        let deadline = timeout.map(|timeout| Instant::now() + timeout);
+        loop {
+            // Listening before reading the session: a change in between still wakes us.
+            let hold = remaining(deadline).map_or(HOLD, |left| left.min(HOLD));
+            let events = self.get(&format!("{}/api/events", self.base), hold);
+            let now = match self.detail(session) {
+                Ok(detail) => {
+                    let agents = awaited_agents(&detail, awaited)?;
+                    progress(&detail, &agents)
+                }
+                Err(err) if err.code == 1 && !expired(deadline) => {
+                    std::thread::sleep(RETRY_AFTER);
+                    continue;
+                }
+                Err(err) => return Err(err),
+            };
+            if !matches!(now, Progress::Pending { .. }) || expired(deadline) {
+                return Ok(now);
+            }
+            match events {
+                Ok(response) if response.status().is_success() => {
+                    // Any event may be ours; the keep-alives and the end of the hold end the
+                    // read too, and the loop looks again.
+                    let reader = BufReader::new(response.into_body().into_reader());
+                    for line in reader.lines() {
+                        match line {
+                            Ok(line) if line.starts_with("data:") => break,
+                            Ok(_) => continue,
+                            Err(_) => break,
+                        }
+                    }
+                }
+                Ok(response) => return Err(self.failure(response)),
+                Err(err) if err.code == 1 => std::thread::sleep(RETRY_AFTER),
+                Err(err) => return Err(err),
+            }
+            if expired(deadline) {
+                return Ok(now);
+            }
+        }
+    }
+
+    fn get(&self, url: &str, timeout: Duration) -> Result<Response<Body>, Failure> {
+        let mut request = self
+            .agent
+            .get(url)
+            .config()
+            .timeout_global(Some(timeout))
+            .build();
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        request.call().map_err(|err| self.unreachable(err))
+    }
+
+    fn post(&self, url: &str, body: &impl serde::Serialize) -> Result<Response<Body>, Failure> {
+        let mut request = self
+            .agent
+            .post(url)
+            .config()
+            .timeout_global(Some(REQUEST_TIMEOUT))
+            .build();
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        request.send_json(body).map_err(|err| self.unreachable(err))
+    }
+
+    fn json<T: DeserializeOwned>(
+        &self,
+        response: Result<Response<Body>, Failure>,
+    ) -> Result<T, Failure> {
+        let mut response = response?;
+        if !response.status().is_success() {
+            return Err(self.failure(response));
+        }
+        response.body_mut().read_json::<T>().map_err(|err| Failure {
+            code: 1,
+            message: format!(
+                "the hub at {} answered something unexpected: {err}",
+                self.base
+            ),
+        })
+    }
+
+    /// The hub's own error message, with the exit code its status stands for.
+    fn failure(&self, mut response: Response<Body>) -> Failure {
+        #[derive(Deserialize)]
+        struct ErrorBody {
+            error: String,
+        }
+        let status = response.status().as_u16();
+        let message = response
+            .body_mut()
+            .read_json::<ErrorBody>()
+            .map(|body| body.error)
+            .unwrap_or_else(|_| format!("the hub at {} answered {status}", self.base));
+        let message = if status == 401 {
+            format!("{message} (pass the hub's token with --token or HUB_TOKEN)")
+        } else {
+            message
+        };
+        Failure::from_status(status, message)
+    }
+
+    fn unreachable(&self, err: ureq::Error) -> Failure {
+        Failure {
+            code: 1,
+            message: format!("cannot reach the hub at {}: {err}", self.base),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct QuestionAnswer {
+    question: Question,
+}
+
+fn remaining(deadline: Option<Instant>) -> Option<Duration> {
+    deadline.map(|deadline| {
+        deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(1))
+    })
+}
+
+fn expired(deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|deadline| Instant::now() >= deadline)
+}
+
+/// Percent-encodes a path segment or query value.
+fn encode(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for byte in raw.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_encoded() {
+        assert_eq!(encode("s-1_a.b~"), "s-1_a.b~");
+        assert_eq!(encode("a b/c?d#é"), "a%20b%2Fc%3Fd%23%C3%A9");
+    }
+
+    #[test]
+    fn a_hub_url_must_be_http() {
+        assert!(Client::new("http://127.0.0.1:3000/", None).is_ok());
+        let err = Client::new("127.0.0.1:3000", None).err().unwrap();
+        assert_eq!(err.code, super::super::agent::EXIT_USAGE);
+    }
+}
