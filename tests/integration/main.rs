@@ -2,6 +2,7 @@
 
 mod support;
 
+mod agents;
 mod api;
 mod create;
 mod create_api;
@@ -10,6 +11,7 @@ mod layers;
 mod live;
 mod output;
 mod output_api;
+mod questions;
 mod security;
 mod shell;
 mod store;

@@ -56,6 +56,32 @@ impl TestHub {
         self.router.clone().oneshot(request).await.unwrap()
     }
 
+    /// POSTs `body` as JSON; the status and the answer, parsed.
+    pub async fn post_json(
+        &self,
+        uri: &str,
+        body: serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
+        let request = Request::builder()
+            .method("POST")
+            .uri(uri)
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let response = self.send(request).await;
+        let status = response.status();
+        let text = body_text(response).await;
+        let value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"));
+        (status, value)
+    }
+
+    /// GETs `uri`; the status and the answer, parsed.
+    pub async fn get_json(&self, uri: &str) -> (StatusCode, serde_json::Value) {
+        let (status, text) = self.get_text(uri).await;
+        let value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"));
+        (status, value)
+    }
+
     pub async fn get_text(&self, uri: &str) -> (StatusCode, String) {
         let response = self.get(uri).await;
         let status = response.status();
