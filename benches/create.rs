@@ -81,7 +81,7 @@ fn bench_generate(base: &Path, runs: usize) {
     let options = |n: u64| GenerateOptions {
         now_ms: 1_767_000_000_000 + n,
         hub_url: Some("http://127.0.0.1:3000".into()),
-        status_command: "hub status set".into(),
+        cli_target: "--sessions-dir /s".into(),
     };
 
     // Warm the page cache and the allocator once, then measure.

@@ -4,6 +4,7 @@
 //! connection is retried until the wait's deadline.
 
 use super::agent::Failure;
+use crate::domain::format::encode_query_value as encode;
 use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::monitor::{StatusChange, StatusUpdate};
 use crate::domain::question::{AskRequest, Question, QuestionId};
@@ -261,28 +262,9 @@ fn expired(deadline: Option<Instant>) -> bool {
     deadline.is_some_and(|deadline| Instant::now() >= deadline)
 }
 
-/// Percent-encodes a path segment or query value.
-fn encode(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for byte in raw.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn segments_are_encoded() {
-        assert_eq!(encode("s-1_a.b~"), "s-1_a.b~");
-        assert_eq!(encode("a b/c?d#é"), "a%20b%2Fc%3Fd%23%C3%A9");
-    }
 
     #[test]
     fn a_hub_url_must_be_http() {

@@ -2,6 +2,7 @@
 //! (so relative times render the same on the server and during hydration), the settings the
 //! page needs, and how the hub notices changes.
 
+use super::question::SessionQuestion;
 use super::{AgentStatus, SessionDetail, SessionList};
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +25,8 @@ pub struct ChangeDetection {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListAnswer {
     pub list: SessionList,
+    /// Open questions of every session, newest first ("Needs you").
+    pub questions: Vec<SessionQuestion>,
     pub now_ms: i64,
     pub settings: MonitorSettings,
     pub detection: ChangeDetection,
@@ -32,6 +35,8 @@ pub struct ListAnswer {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DetailAnswer {
     pub session: SessionDetail,
+    /// Open questions across all sessions (the title's count).
+    pub open_questions: usize,
     /// The store generation the detail was read at.
     pub generation: u64,
     pub now_ms: i64,

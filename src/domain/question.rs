@@ -14,6 +14,8 @@ pub const MAX_CHOICE_CHARS: usize = 200;
 pub const MAX_ANSWER_CHARS: usize = 2000;
 /// Who answered, as the answering client says it.
 pub const MAX_ANSWERED_BY_CHARS: usize = 100;
+/// `answered_by` of an answer given on the hub's pages.
+pub const ANSWERED_IN_THE_HUB: &str = "hub UI";
 
 /// One question file. Unknown fields are kept, as everywhere agents write.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

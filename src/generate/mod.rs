@@ -46,13 +46,13 @@ const MAX_NAME_ATTEMPTS: usize = 1000;
 pub struct GenerateOptions {
     /// Creation time (unix milliseconds): the session id suffix and `created_at`.
     pub now_ms: u64,
-    /// The hub's base URL (e.g. `http://127.0.0.1:3000`): when set, prompts show the HTTP status
-    /// API; otherwise they explain how to edit `communication.json`.
+    /// The hub's base URL (e.g. `http://127.0.0.1:3000`): when set, prompts say how to reach it
+    /// from another machine (`--hub-url`) and over plain HTTP.
     pub hub_url: Option<String>,
-    /// The command prefix agents run to report status, completed with
-    /// `<session> <agent> <status>`, e.g. `hub status set --sessions-dir /abs/sessions`.
-    /// Empty: no command line in the prompts.
-    pub status_command: String,
+    /// Where the agent's `hub` commands find the session, appended to each, e.g.
+    /// `--sessions-dir '/abs/sessions'`. Empty: the prompts show no command lines and explain
+    /// how to edit `communication.json` instead.
+    pub cli_target: String,
 }
 
 /// Writes a new session for `request` under `sessions_dir` (created if missing), embedding the

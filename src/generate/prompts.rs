@@ -23,9 +23,10 @@ pub struct Session<'a> {
     pub options: &'a GenerateOptions,
 }
 
-/// A line to paste into an agent's terminal: one line, whatever the names hold.
+/// A line to paste into an agent's terminal: one line, whatever the names hold. It names the
+/// loop the prompt teaches, so an agent that skims still reports, waits and asks.
 pub fn one_liner(session: &Session, agent: &PlannedAgent) -> String {
-    let line = format!(
+    let mut line = format!(
         "You are {} (agent {} of {}) in session {}: read {} and follow it.",
         agent.id,
         agent.number,
@@ -33,6 +34,15 @@ pub fn one_liner(session: &Session, agent: &PlannedAgent) -> String {
         session.id,
         session.path.join(agent.prompt_file()).display()
     );
+    if !session.options.cli_target.trim().is_empty() {
+        line.push_str(if agent.depends_on.is_empty() {
+            " Report with `hub status set --message` and ask a person with `hub ask` rather \
+             than guess."
+        } else {
+            " Wait for your dependencies with `hub wait --deps-of`, report with \
+             `hub status set --message`, and ask a person with `hub ask` rather than guess."
+        });
+    }
     plain_line(&line, usize::MAX)
 }
 
@@ -144,21 +154,36 @@ pub fn agent_prompt(session: &Session, agent: &PlannedAgent) -> String {
 
     let _ = writeln!(out, "## Coordination\n");
     let _ = write!(out, "You are in execution wave {}. ", agent.wave);
+    let target = session.options.cli_target.trim();
     if agent.depends_on.is_empty() {
         let _ = writeln!(out, "You wait for no other agent: start now.");
     } else {
-        let _ = writeln!(
-            out,
-            "Wait until {} report{} `complete` in `communication.json` in the session folder, \
-             then read {} output before you start.",
-            names(&agent.depends_on),
-            if agent.depends_on.len() == 1 { "s" } else { "" },
-            if agent.depends_on.len() == 1 {
-                "its"
-            } else {
-                "their"
-            },
-        );
+        let (them, its, they_are) = if agent.depends_on.len() == 1 {
+            ("it", "its", "it is")
+        } else {
+            ("them", "their", "they are all")
+        };
+        if target.is_empty() {
+            let _ = writeln!(
+                out,
+                "Wait until {} report{} `complete` in `communication.json` in the session \
+                 folder, then read {its} output before you start.",
+                names(&agent.depends_on),
+                if agent.depends_on.len() == 1 { "s" } else { "" },
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "You depend on {}. Before you start, wait for {them}, then read {its} output:\n\n\
+                 ```sh\nhub wait {} --deps-of {} {target}\n```\n\n\
+                 It returns (exit 0) as soon as {they_are} `complete`. Exit 3 means a \
+                 dependency is `blocked`: report `blocked` yourself and ask a person what to do \
+                 (below).",
+                names(&agent.depends_on),
+                session.id,
+                agent.id,
+            );
+        }
     }
     let peers: Vec<&str> = session
         .agents
@@ -201,47 +226,80 @@ fn status_section(out: &mut String, session: &Session, agent: &PlannedAgent) {
     let _ = writeln!(
         out,
         "Report `in_progress` when you start, `complete` once your output is written, and \
-         `blocked` if you cannot go on (say why in your output file).\n"
+         `blocked` if you cannot go on. Say in a few words what you are doing or why you are \
+         stuck: the people watching the hub read it next to your status.\n"
     );
-    let command = session.options.status_command.trim();
-    if !command.is_empty() {
-        let _ = writeln!(out, "From a shell:\n\n```sh");
-        for status in ["in_progress", "complete"] {
-            let _ = writeln!(out, "{command} {} {} {status}", session.id, agent.id);
-        }
-        let _ = writeln!(out, "```\n");
-    }
-    match session
+    let (id, agent_id) = (session.id, agent.id);
+    let target = session.options.cli_target.trim();
+    let url = session
         .options
         .hub_url
         .as_deref()
         .map(|u| u.trim_end_matches('/'))
-    {
-        Some(url) if !url.is_empty() => {
+        .filter(|u| !u.is_empty());
+    if !target.is_empty() {
+        let _ = writeln!(out, "```sh");
+        for (status, message) in [
+            ("in_progress", "what you are working on"),
+            ("complete", "what you produced"),
+            ("blocked", "why you cannot go on"),
+        ] {
             let _ = writeln!(
                 out,
-                "Over HTTP, through the hub at {url} (`status` is `in_progress`, `complete` or \
-                 `blocked`):\n\n```sh"
+                "hub status set {id} {agent_id} {status} --message \"{message}\" {target}"
+            );
+        }
+        let _ = writeln!(out, "```\n");
+        let _ = writeln!(out, "## When you need a decision\n");
+        let _ = writeln!(
+            out,
+            "Do not guess on a choice that changes what other agents build, or that you were \
+             not given: ask a person. The question shows in the hub until someone answers; the \
+             command waits and prints the answer.\n\n```sh\n\
+             hub ask {id} {agent_id} \"Which database should the tests use?\" --choice SQLite \
+             --choice Postgres {target}\n```\n\n\
+             Without `--choice` any answer can be typed. `--timeout 30m` stops waiting (exit 4; \
+             `hub answer {id} <question-id> --wait {target}` reads the answer later).\n"
+        );
+        if let Some(url) = url {
+            let _ = writeln!(
+                out,
+                "On another machine, put `--hub-url {url}` in place of `{target}` in these \
+                 commands: the hub then does the writes.\n"
+            );
+        }
+    }
+    match url {
+        Some(url) => {
+            let _ = writeln!(
+                out,
+                "{}over HTTP, through the hub at {url} (`status` is `in_progress`, `complete` \
+                 or `blocked`):\n\n```sh",
+                if target.is_empty() {
+                    "To report, "
+                } else {
+                    "Without the `hub` command, report "
+                }
             );
             let _ = writeln!(
                 out,
-                "curl -sS -X POST {url}/api/sessions/{}/agents/{}/status \\\n  \
-                 -H 'Content-Type: application/json' -d '{{\"status\": \"in_progress\"}}'",
-                session.id, agent.id
+                "curl -sS -X POST {url}/api/sessions/{id}/agents/{agent_id}/status \\\n  \
+                 -H 'Content-Type: application/json' \\\n  \
+                 -d '{{\"status\": \"in_progress\", \"message\": \"what you are working on\"}}'"
             );
             let _ = writeln!(out, "```");
         }
-        _ => {
+        None => {
             let _ = writeln!(
                 out,
                 "{}edit `communication.json` in the session folder: in `agents`, find the \
-                 entry whose `agent_id` is `{}` and set its `status`. Change nothing else.",
-                if command.is_empty() {
+                 entry whose `agent_id` is `{agent_id}` and set its `status`. Change nothing \
+                 else.",
+                if target.is_empty() {
                     "To report, "
                 } else {
-                    "If that is not available, "
+                    "Without the `hub` command, "
                 },
-                agent.id
             );
         }
     }

@@ -1,7 +1,7 @@
 //! Response headers that hold a page together if agent-written text ever slips past escaping:
 //! a Content-Security-Policy on every HTML response (scripts only from the hub itself or with
-//! the page's nonce, no plugins, no `<base>`, no framing), plus `nosniff` and `no-referrer` on
-//! everything.
+//! the page's nonce, no plugins, no `<base>`, no framing), plus `nosniff` and
+//! `Referrer-Policy: same-origin` on everything.
 
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -57,9 +57,11 @@ pub async fn add_security_headers(request: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // Nothing leaves for other sites (agent output links anywhere). Not `no-referrer`: under
+    // it a browser posts the hub's own forms with `Origin: null`, which the guard must refuse.
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     if is_html(headers) {
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

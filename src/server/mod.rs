@@ -3,6 +3,7 @@
 mod api;
 mod assets;
 mod error;
+mod forms;
 mod headers;
 mod options;
 mod pages;
@@ -34,6 +35,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/", get(|| async { Redirect::temporary("/sessions") }))
         .route("/healthz", get(healthz))
         .route("/login", get(security::login_page).post(security::login))
+        .route("/sessions/answer", axum::routing::post(forms::answer))
         .nest("/api", api::router())
         .merge(pages::router(&state))
         .layer(axum::middleware::from_fn_with_state(

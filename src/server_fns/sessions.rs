@@ -3,6 +3,9 @@
 #[cfg(feature = "ssr")]
 use crate::domain::ids::SessionId;
 use crate::domain::monitor::{DetailAnswer, ListAnswer};
+use crate::domain::question::Question;
+#[cfg(feature = "ssr")]
+use crate::domain::question::{AnswerRequest, QuestionId, ANSWERED_IN_THE_HUB};
 use crate::domain::HubError;
 use leptos::prelude::*;
 
@@ -22,4 +25,25 @@ pub async fn get_session(id: String) -> Result<DetailAnswer, HubError> {
 #[server(prefix = "/rpc")]
 pub async fn rescan_sessions() -> Result<u64, HubError> {
     super::answer(super::hub().rescan().await)
+}
+
+/// Answers an agent's question from the "Needs you" region or the detail (the form posts to
+/// `/sessions/answer` instead when the page runs without JavaScript).
+#[server(prefix = "/rpc")]
+pub async fn answer_question(
+    session: String,
+    question: String,
+    answer: String,
+) -> Result<Question, HubError> {
+    let session = super::answer(SessionId::parse(&session))?;
+    let question = super::answer(QuestionId::parse(&question))?;
+    let request = AnswerRequest {
+        answer,
+        answered_by: None,
+    };
+    super::answer(
+        super::hub()
+            .answer(session, question, request, ANSWERED_IN_THE_HUB)
+            .await,
+    )
 }

@@ -135,16 +135,16 @@ pub fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
-/// How prompts tell agents to report their status: over HTTP to this hub, or with the CLI on
-/// the same sessions directory.
+/// How prompts tell agents to report, wait and ask: with the `hub` command on this sessions
+/// directory (or against this hub from elsewhere), or over HTTP.
 fn generate_options(config: &Config, now_ms: u64) -> GenerateOptions {
     let sessions_dir =
         std::fs::canonicalize(&config.sessions_dir).unwrap_or_else(|_| config.sessions_dir.clone());
     GenerateOptions {
         now_ms,
         hub_url: Some(format!("http://{}", config.addr)),
-        status_command: format!(
-            "hub status set --sessions-dir {}",
+        cli_target: format!(
+            "--sessions-dir {}",
             shell_quote(&sessions_dir.display().to_string())
         ),
     }

@@ -55,6 +55,22 @@ pub fn seed(dir: &Path, now_ms: u64) -> std::io::Result<()> {
         "outputs/docs-inventory.md",
         &Value::String(DOCS_OUTPUT.into()),
     )?;
+    // The blocked agent asks a person, as agents do with `hub ask`.
+    let asked_at = chrono::DateTime::from_timestamp_millis(now_ms as i64 - 90_000)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    write(
+        dir,
+        "WO-DOCS-001",
+        "questions/q-demo-1.json",
+        &json!({
+            "id": "q-demo-1",
+            "agent_id": "testing",
+            "question": "The integration tests need a database. Which one should they run against?",
+            "choices": ["SQLite in memory", "The staging Postgres"],
+            "asked_at": asked_at,
+        }),
+    )?;
     write(
         dir,
         "broken-session",

@@ -18,6 +18,7 @@ impl Hub {
     pub fn monitor_list(&self) -> ListAnswer {
         ListAnswer {
             list: self.list().list.clone(),
+            questions: self.questions(None, true),
             now_ms: now_ms(),
             settings: self.monitor_settings(),
             detection: self.change_detection(),
@@ -36,6 +37,7 @@ impl Hub {
         let session = self.detail(id).await?;
         Ok(DetailAnswer {
             session,
+            open_questions: self.questions(None, true).len(),
             generation,
             now_ms: now_ms(),
             settings: self.monitor_settings(),

@@ -121,7 +121,7 @@ pub fn options(sessions: &Path) -> GenerateOptions {
     GenerateOptions {
         now_ms: NOW_MS,
         hub_url: Some("http://127.0.0.1:3000".into()),
-        status_command: format!("hub status set --sessions-dir {}", sessions.display()),
+        cli_target: format!("--sessions-dir {}", sessions.display()),
     }
 }
 

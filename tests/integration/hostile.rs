@@ -114,7 +114,7 @@ async fn page(hub: &TestHub, uri: &str) -> String {
         .unwrap_or_else(|| panic!("{uri}: no nonce in {policy}"));
     assert!(!policy.contains("unsafe-inline"), "{policy}");
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-    assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+    assert_eq!(headers[header::REFERRER_POLICY], "same-origin");
     // Every script is the hub's: it carries this response's nonce.
     let scripts = html.matches("<script").count();
     let nonced = html.matches(&format!("<script nonce=\"{nonce}\"")).count()

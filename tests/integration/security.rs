@@ -170,7 +170,7 @@ async fn every_html_response_carries_the_security_headers() {
         }
         assert!(!policy.contains("unsafe-inline"), "{policy}");
         assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-        assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+        assert_eq!(headers[header::REFERRER_POLICY], "same-origin");
         assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
         nonces.push(nonce);
     }

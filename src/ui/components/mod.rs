@@ -13,5 +13,5 @@ pub use field_error::{FieldError, FieldMessage};
 pub use local_time::LocalTime;
 pub use meter::Meter;
 pub use modal::Modal;
-pub use page_title::{titled, PageTitle};
-pub use status_badge::{AgentStatusBadge, SessionStatusBadge};
+pub use page_title::{titled, with_open_questions, PageTitle};
+pub use status_badge::{AgentStatusBadge, NeedsInputBadge, SessionStatusBadge};

@@ -44,3 +44,12 @@ pub fn titled(page: &str) -> String {
         plain_line(page, MAX_TITLE_CHARS - " · Sessions Hub".len())
     )
 }
+
+/// `title` led by how many questions wait for a person: "(2) Monitor Sessions · Sessions Hub".
+pub fn with_open_questions(open: usize, title: String) -> String {
+    if open == 0 {
+        title
+    } else {
+        format!("({open}) {title}")
+    }
+}

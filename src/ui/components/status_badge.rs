@@ -48,3 +48,23 @@ pub fn SessionStatusBadge(status: SessionStatus) -> impl IntoView {
         </span>
     }
 }
+
+/// "Needs input" (one agent, on the agent's row) or "2 agents need input" (a session): shown
+/// only when an agent has an open question.
+#[component]
+pub fn NeedsInputBadge(agents: usize, #[prop(optional)] single: bool) -> impl IntoView {
+    let label = match (single, agents) {
+        (_, 0) => None,
+        (true, _) => Some("Needs input".to_owned()),
+        (false, 1) => Some("1 agent needs input".to_owned()),
+        (false, n) => Some(format!("{n} agents need input")),
+    };
+    label.map(|label| {
+        view! {
+            <span class="status status--needs-input">
+                <span class="status__icon" aria-hidden="true">"?"</span>
+                {label}
+            </span>
+        }
+    })
+}

@@ -1,6 +1,7 @@
 //! What to say when fresh data differs from what is on screen: one `aria-live` sentence, and a
 //! browser notification when an agent or a session finishes or gets stuck.
 
+use crate::domain::question::SessionQuestion;
 use crate::domain::{AgentStatus, SessionDetail, SessionList, SessionStatus};
 
 /// A change seen on refresh: read out by screen readers, and worth a browser notification when
@@ -53,6 +54,27 @@ pub fn list_changes(before: &SessionList, after: &SessionList) -> Vec<Seen> {
         }
     }
     changes
+}
+
+/// Questions asked since the last read: each one said, and worth a notification.
+pub fn question_changes(before: &[SessionQuestion], after: &[SessionQuestion]) -> Vec<Seen> {
+    after
+        .iter()
+        .filter(|asked| {
+            !before.iter().any(|old| {
+                old.session_id == asked.session_id && old.question.id == asked.question.id
+            })
+        })
+        .map(|asked| {
+            Seen::notable(
+                format!(
+                    "{} asks: {} ({})",
+                    asked.question.agent_id, asked.question.question, asked.feature_name
+                ),
+                "Needs you",
+            )
+        })
+        .collect()
 }
 
 /// What changed between two reads of the session, for the live region and notifications.

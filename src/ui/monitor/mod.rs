@@ -6,6 +6,7 @@
 //! so a refresh only touches what changed and keyboard focus stays where it was.
 
 mod output_viewer;
+mod questions;
 mod refetch;
 mod session_detail;
 mod session_list;

@@ -1,13 +1,17 @@
 //! One session: counts, orchestrator, agents, waves, instructions.
 
 use super::output_viewer::{OutputViewer, ViewOutputButton};
+use super::questions::SessionQuestions;
 use super::refetch::{use_refetch, UseRefetchReturn};
 use super::waves::Waves;
 use super::{use_monitor, RefreshButton, RefreshError, LIST_HREF};
 use crate::domain::monitor::{DetailAnswer, MonitorSettings};
 use crate::domain::{AgentStatus, AgentView, HubError, SessionDetail};
 use crate::server_fns::sessions::get_session;
-use crate::ui::components::{titled, AgentStatusBadge, LocalTime, PageTitle, SessionStatusBadge};
+use crate::ui::components::{
+    titled, with_open_questions, AgentStatusBadge, LocalTime, NeedsInputBadge, PageTitle,
+    SessionStatusBadge,
+};
 use crate::ui::model::announce::detail_changes;
 use crate::ui::model::time::{duration_words, relative_time};
 use leptos::prelude::*;
@@ -73,6 +77,7 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
     let settings = initial.settings;
     let id = initial.session.summary.id.clone();
     let detail = RwSignal::new(initial.session.clone());
+    let open_questions = RwSignal::new(initial.open_questions);
     let generation = RwSignal::new(initial.generation);
     monitor.follow_generation(generation.into());
     let fetch_id = id.clone();
@@ -88,6 +93,7 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
             monitor
                 .announce(detail.with_untracked(|before| detail_changes(before, &answer.session)));
             detail.set(answer.session.clone());
+            open_questions.set(answer.open_questions);
             generation.set(answer.generation);
         },
     );
@@ -101,12 +107,15 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
             .map(|agent| (agent, query.get("path")))
     });
     let session = id.clone();
+    let on_answered = Callback::new(move |()| monitor.refresh.trigger.run(()));
+    let questions = Signal::derive(move || detail.with(|d| d.questions.clone()));
     view! {
-        <DetailHeader detail now refreshed_at id=id.clone() />
+        <DetailHeader detail now refreshed_at id=id.clone() open_questions />
         <Show when=move || error.get().is_some()>
             <RefreshError error=error.get().unwrap_or_default() shown_since=refreshed_at />
         </Show>
         <DetailNotices detail />
+        <SessionQuestions session=session.clone() questions now on_answered />
         <ProgressSection detail />
         <OrchestratorSection detail />
         <AgentsSection detail now settings session=session.clone() />
@@ -130,10 +139,17 @@ fn DetailHeader(
     now: RwSignal<i64>,
     refreshed_at: RwSignal<i64>,
     id: String,
+    open_questions: RwSignal<usize>,
 ) -> impl IntoView {
     let summary = move || detail.with(|d| d.summary.clone());
+    let title = Signal::derive(move || {
+        with_open_questions(
+            open_questions.get(),
+            titled(&detail.with(|d| d.summary.feature_name.clone())),
+        )
+    });
     view! {
-        <PageTitle text=Signal::derive(move || titled(&detail.with(|d| d.summary.feature_name.clone()))) />
+        <PageTitle text=title />
         <header class="detail-head">
             <div>
                 <h2>{move || summary().feature_name}</h2>
@@ -198,6 +214,7 @@ fn ProgressSection(detail: RwSignal<SessionDetail>) -> impl IntoView {
                         <div><dt>"In progress"</dt><dd>{counts.in_progress}</dd></div>
                         <div><dt>"Not started"</dt><dd>{counts.not_started}</dd></div>
                         <div><dt>"Blocked"</dt><dd>{counts.blocked}</dd></div>
+                        <div><dt>"Need input"</dt><dd>{counts.needs_input}</dd></div>
                         {(counts.unknown > 0).then(|| view! { <div><dt>"Unknown status"</dt><dd>{counts.unknown}</dd></div> })}
                     </dl>
                 }
@@ -251,7 +268,14 @@ fn AgentsSection(
                     <tbody>
                         <For
                             each=move || detail.with(|d| d.agents.clone())
-                            key=|agent| (agent.agent_id.clone(), agent.status.clone(), agent.updated_ms, agent.blocked_by.clone())
+                            key=|agent| (
+                                agent.agent_id.clone(),
+                                agent.status.clone(),
+                                agent.updated_ms,
+                                agent.blocked_by.clone(),
+                                agent.needs_input,
+                                agent.status_message.clone(),
+                            )
                             let:agent
                         >
                             <AgentRow agent now settings session=session.clone() />
@@ -319,6 +343,10 @@ fn AgentRow(
             <td>{agent.role.clone().unwrap_or_default()}</td>
             <td>
                 <AgentStatusBadge status=agent.status.clone() />
+                <NeedsInputBadge agents=usize::from(agent.needs_input) single=true />
+                {agent.status_message.clone().map(|message| view! {
+                    <p class="status-message agent-text">{message}</p>
+                })}
                 {move || stale_for().map(|idle| view! {
                     <span class="badge badge--warn" title=format!("In progress with no update for {}", duration_words(idle))>
                         <span aria-hidden="true">"⏸ "</span>"Stale"

@@ -1,12 +1,15 @@
 //! The list of sessions: search, status filter, invalid entries, empty state.
 
+use super::questions::NeedsYou;
 use super::refetch::{use_refetch, UseRefetchReturn};
 use super::{session_href, use_monitor, RefreshButton, RefreshError};
 use crate::domain::monitor::ListAnswer;
 use crate::domain::{InvalidSession, SessionSummary};
 use crate::server_fns::sessions::list_sessions;
-use crate::ui::components::{LocalTime, Meter, SessionStatusBadge};
-use crate::ui::model::announce::list_changes;
+use crate::ui::components::{
+    titled, with_open_questions, LocalTime, Meter, NeedsInputBadge, PageTitle, SessionStatusBadge,
+};
+use crate::ui::model::announce::{list_changes, question_changes};
 use crate::ui::model::filter::{filter_invalid, filter_sessions, StatusFilter};
 use crate::ui::model::time::relative_time;
 use leptos::prelude::*;
@@ -47,6 +50,7 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
         .poll_interval_ms
         .set(initial.settings.poll_interval_ms);
     let list = RwSignal::new(initial.list.clone());
+    let questions = RwSignal::new(initial.questions.clone());
     monitor.follow_generation(Signal::derive(move || list.with(|l| l.generation)));
     let UseRefetchReturn {
         error,
@@ -57,8 +61,12 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
         &initial,
         list_sessions,
         move |answer: &ListAnswer| {
-            monitor.announce(list.with_untracked(|before| list_changes(before, &answer.list)));
+            let mut seen =
+                questions.with_untracked(|before| question_changes(before, &answer.questions));
+            seen.extend(list.with_untracked(|before| list_changes(before, &answer.list)));
+            monitor.announce(seen);
             list.set(answer.list.clone());
+            questions.set(answer.questions.clone());
         },
     );
 
@@ -119,7 +127,13 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
     let no_matches =
         move || !is_empty() && visible.with(Vec::is_empty) && visible_invalid.with(Vec::is_empty);
 
+    let title = Signal::derive(move || {
+        with_open_questions(questions.with(Vec::len), titled("Monitor Sessions"))
+    });
+    let on_answered = Callback::new(move |()| monitor.refresh.trigger.run(()));
     view! {
+        <PageTitle text=title />
+        <NeedsYou questions now on_answered />
         <div class="monitor-head">
             <h2 id="sessions-heading">
                 "Sessions " <span class="count">{move || format!("({})", list.with(|l| l.count))}</span>
@@ -187,7 +201,7 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
         </Show>
 
         <ul class="session-list" aria-labelledby="sessions-heading">
-            <For each=shown key=|s| (s.id.clone(), s.updated_ms, s.stale) let:session>
+            <For each=shown key=|s| (s.id.clone(), s.updated_ms, s.stale, s.aggregation.needs_input) let:session>
                 <SessionRow session now />
             </For>
         </ul>
@@ -227,6 +241,7 @@ fn SessionRow(session: SessionSummary, now: RwSignal<i64>) -> impl IntoView {
                     {session.feature_name.clone()}
                 </a>
                 <SessionStatusBadge status=session.status />
+                <NeedsInputBadge agents=session.aggregation.needs_input />
                 {session.stale.then(|| view! {
                     <span class="badge badge--warn" title=session.stale_error.clone()>
                         <span aria-hidden="true">"⚠ "</span>"Unreadable now: showing last good copy"

@@ -45,7 +45,7 @@ fn child_generates_until_killed() {
             // Alternate between a fresh name and a taken one, so kills also land mid-retry.
             now_ms: NOW_MS + n / 2,
             hub_url: None,
-            status_command: "hub status set".into(),
+            cli_target: "--sessions-dir /s".into(),
         };
         generate(sessions, Path::new(&project), &request, &options).unwrap();
     }

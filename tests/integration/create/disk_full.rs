@@ -38,7 +38,7 @@ fn child_fills_the_disk() {
     let options = GenerateOptions {
         now_ms: NOW_MS,
         hub_url: None,
-        status_command: String::new(),
+        cli_target: String::new(),
     };
     let small = generate(sessions, project, &request("small.rs"), &options).unwrap();
     let folder = Path::new(&small.session_path);

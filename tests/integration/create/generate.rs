@@ -279,7 +279,7 @@ fn prompts_without_a_hub_explain_the_manual_edit() {
     let options = GenerateOptions {
         now_ms: NOW_MS,
         hub_url: None,
-        status_command: String::new(),
+        cli_target: String::new(),
     };
     let generated = generate(&sessions, &fixture_project(), &sample_request(), &options).unwrap();
     let prompt =

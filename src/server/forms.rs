@@ -1,0 +1,80 @@
+//! Form posts for pages running without JavaScript. With JavaScript the same forms call the
+//! server functions instead; both end in the same use case.
+
+use super::AppState;
+use crate::domain::format::encode_query_value;
+use crate::domain::ids::SessionId;
+use crate::domain::question::{AnswerRequest, QuestionId, ANSWERED_IN_THE_HUB};
+use crate::domain::HubError;
+use axum::extract::State;
+use axum::response::Redirect;
+use axum::Form;
+use serde::Deserialize;
+
+/// Where a form sends the browser back to when it names no page (or one outside the hub).
+const MONITOR: &str = "/sessions?tab=monitor";
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    session: String,
+    question: String,
+    #[serde(default)]
+    answer: String,
+    /// The page the form is on.
+    return_to: Option<String>,
+}
+
+/// `POST /sessions/answer`: answers a question, then back to the page (303), with the reason
+/// in the query (`answer_error`) when the answer was refused.
+pub async fn answer(State(state): State<AppState>, Form(form): Form<AnswerForm>) -> Redirect {
+    let back = form
+        .return_to
+        .as_deref()
+        .filter(|to| to.starts_with("/sessions") && !to.starts_with("//"))
+        .unwrap_or(MONITOR);
+    // A refusal of an earlier post is not carried along.
+    let back = back
+        .split("&answer_error=")
+        .next()
+        .unwrap_or(back)
+        .to_owned();
+    let answered = async {
+        let session = SessionId::parse(&form.session)?;
+        let question = QuestionId::parse(&form.question)?;
+        let request = AnswerRequest {
+            answer: form.answer,
+            answered_by: None,
+        };
+        state
+            .hub
+            .answer(session, question, request, ANSWERED_IN_THE_HUB)
+            .await
+    }
+    .await;
+    match answered {
+        Ok(_) => Redirect::to(&back),
+        Err(err) => Redirect::to(&refused(&back, &err)),
+    }
+}
+
+fn refused(back: &str, err: &HubError) -> String {
+    let separator = if back.contains('?') { '&' } else { '?' };
+    format!(
+        "{back}{separator}answer_error={}",
+        encode_query_value(&err.to_string())
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_is_carried_back_in_the_query() {
+        let err = HubError::AlreadyAnswered("q-1".into());
+        assert_eq!(
+            refused("/sessions?tab=monitor", &err),
+            "/sessions?tab=monitor&answer_error=question%20q-1%20was%20already%20answered"
+        );
+    }
+}
