@@ -98,7 +98,7 @@ impl Backend {
     ) -> Result<Progress, Failure> {
         match self {
             Self::Local(hub) => {
-                let _watching = Watching::start(hub);
+                let _watching = Watching::start(hub, &session).await?;
                 Ok(hub.wait_for_agents(session, awaited, timeout).await?)
             }
             Self::Remote(client) => {
@@ -129,7 +129,7 @@ impl Backend {
             Self::Local(hub) => match wait {
                 None => Ok(hub.question(session, question).await?),
                 Some(timeout) => {
-                    let _watching = Watching::start(hub);
+                    let _watching = Watching::start(hub, &session).await?;
                     loop {
                         let chunk = timeout.unwrap_or(Duration::from_secs(3600));
                         let current = hub
@@ -157,13 +157,13 @@ struct Watching {
 }
 
 impl Watching {
-    fn start(hub: &Hub) -> Self {
+    async fn start(hub: &Hub, session: &SessionId) -> Result<Self, Failure> {
         let (stop, stopped) = watch::channel(false);
-        let background = hub.run_in_background(stopped, false);
-        Self {
+        let background = hub.watch_session(session, stopped).await?;
+        Ok(Self {
             stop,
             _background: background,
-        }
+        })
     }
 }
 

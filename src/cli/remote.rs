@@ -124,8 +124,9 @@ impl Client {
         }
     }
 
-    /// Until the awaited agents are complete, one is blocked, or the timeout runs out. Listens
-    /// to the event stream and re-reads the session on every event.
+    /// Until the awaited agents are complete, one is blocked, or the timeout runs out. Keeps
+    /// one event stream open and re-reads the session on each event; a stream that ends (the
+    /// hold ran out, the hub restarted) is opened again where it left off (`Last-Event-ID`).
     pub fn wait_for_agents(
         &self,
         session: &SessionId,
@@ -133,34 +134,39 @@ impl Client {
         timeout: Option<Duration>,
     ) -> Result<Progress, Failure> {
         let deadline = timeout.map(|timeout| Instant::now() + timeout);
+        let check = || -> Result<Progress, Failure> {
+            let detail = self.detail(session)?;
+            Ok(progress(&detail, &awaited_agents(&detail, awaited)?))
+        };
+        let settled = |now: &Progress| !matches!(now, Progress::Pending { .. }) || expired(deadline);
+        let mut last_event: Option<String> = None;
         loop {
             // Listening before reading the session: a change in between still wakes us.
             let hold = remaining(deadline).map_or(HOLD, |left| left.min(HOLD));
-            let events = self.get(&format!("{}/api/events", self.base), hold);
-            let now = match self.detail(session) {
-                Ok(detail) => {
-                    let agents = awaited_agents(&detail, awaited)?;
-                    progress(&detail, &agents)
-                }
+            let events = self.events(hold, last_event.as_deref());
+            let now = match check() {
+                Ok(now) => now,
                 Err(err) if err.code == 1 && !expired(deadline) => {
                     std::thread::sleep(RETRY_AFTER);
                     continue;
                 }
                 Err(err) => return Err(err),
             };
-            if !matches!(now, Progress::Pending { .. }) || expired(deadline) {
+            if settled(&now) {
                 return Ok(now);
             }
             match events {
                 Ok(response) if response.status().is_success() => {
-                    // Any event may be ours; the keep-alives and the end of the hold end the
-                    // read too, and the loop looks again.
                     let reader = BufReader::new(response.into_body().into_reader());
                     for line in reader.lines() {
-                        match line {
-                            Ok(line) if line.starts_with("data:") => break,
-                            Ok(_) => continue,
-                            Err(_) => break,
+                        let Ok(line) = line else { break };
+                        if let Some(id) = line.strip_prefix("id:") {
+                            last_event = Some(id.trim().to_owned());
+                        } else if line.starts_with("data:") {
+                            let now = check()?;
+                            if settled(&now) {
+                                return Ok(now);
+                            }
                         }
                     }
                 }
@@ -169,9 +175,26 @@ impl Client {
                 Err(err) => return Err(err),
             }
             if expired(deadline) {
-                return Ok(now);
+                return check();
             }
         }
+    }
+
+    /// `GET /api/events`, resumed after `last_event` when there was one.
+    fn events(&self, hold: Duration, last_event: Option<&str>) -> Result<Response<Body>, Failure> {
+        let mut request = self
+            .agent
+            .get(format!("{}/api/events", self.base))
+            .config()
+            .timeout_global(Some(hold))
+            .build();
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        if let Some(id) = last_event {
+            request = request.header("Last-Event-ID", id);
+        }
+        request.call().map_err(|err| self.unreachable(err))
     }
 
     fn get(&self, url: &str, timeout: Duration) -> Result<Response<Body>, Failure> {

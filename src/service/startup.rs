@@ -54,6 +54,24 @@ impl Hub {
     }
 }
 
+impl Hub {
+    /// The watcher for a command that waits on one session (a local `hub wait` or `hub ask`),
+    /// that session read first so that its folder is watched from the start.
+    pub async fn watch_session(
+        &self,
+        session: &crate::domain::ids::SessionId,
+        shutdown: watch::Receiver<bool>,
+    ) -> Result<Background, crate::domain::HubError> {
+        let id = session.as_str().to_owned();
+        self.blocking("reading a session", move |hub| {
+            hub.store().refresh_ids([id]);
+            Ok(())
+        })
+        .await?;
+        Ok(self.run_in_background(shutdown, false))
+    }
+}
+
 /// What [`Hub::run_in_background`] started.
 pub struct Background {
     watcher: Watcher,

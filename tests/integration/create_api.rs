@@ -107,12 +107,16 @@ async fn create_writes_the_session_and_the_store_lists_it_at_once() {
     assert_eq!(lines[1]["agentId"], "agent-2");
     assert!(lines[1]["prompt"].as_str().unwrap().contains(&id));
 
-    // Prompts tell agents how to report, through this hub and the quoted CLI.
-    let prompt = fs::read_to_string(folder.join("agent-prompts/agent-1.md")).unwrap();
-    assert!(
-        prompt.contains("hub status set --sessions-dir '"),
-        "{prompt}"
-    );
+    // Prompts tell agents how to report, wait and ask, with the quoted folder or this hub.
+    let prompt = fs::read_to_string(folder.join("agent-prompts/agent-2.md")).unwrap();
+    for taught in [
+        format!("hub status set {id} agent-2 in_progress --message"),
+        format!("hub wait {id} --deps-of agent-2 --sessions-dir '"),
+        format!("hub ask {id} agent-2 "),
+        "--hub-url http://".to_owned(),
+    ] {
+        assert!(prompt.contains(&taught), "{taught} in {prompt}");
+    }
     let backbone = fs::read_to_string(folder.join("context-backbone.md")).unwrap();
     assert!(backbone.contains("src/session_tokens_rotate.rs"));
 
