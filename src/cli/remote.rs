@@ -138,7 +138,8 @@ impl Client {
             let detail = self.detail(session)?;
             Ok(progress(&detail, &awaited_agents(&detail, awaited)?))
         };
-        let settled = |now: &Progress| !matches!(now, Progress::Pending { .. }) || expired(deadline);
+        let settled =
+            |now: &Progress| !matches!(now, Progress::Pending { .. }) || expired(deadline);
         let mut last_event: Option<String> = None;
         loop {
             // Listening before reading the session: a change in between still wakes us.
