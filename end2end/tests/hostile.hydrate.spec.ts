@@ -86,7 +86,8 @@ test("hostile session names are plain in the title and in notifications", async 
   });
   await hub.goto("/sessions?tab=monitor&session=notify-me");
   await hub.waitForHydration();
-  expect(await page.title()).toMatch(/^A <\/title><script>alert\(1\)<\/script> reportgnp\.exe zerowidthjoin x+… · Sessions Hub$/);
+  // Led by the count of open questions: the hostile sessions ask some.
+  expect(await page.title()).toMatch(/^\(\d+\) A <\/title><script>alert\(1\)<\/script> reportgnp\.exe zerowidthjoin x+… · Sessions Hub$/);
   expect(await page.title()).not.toMatch(/[\n\u202e\u202b\u200b]/);
 
   writeSession(server.sessionsDir, "notify-me", {

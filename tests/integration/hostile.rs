@@ -67,6 +67,16 @@ pub fn write_hostile_sessions(sessions_dir: &Path) -> Vec<(String, String)> {
                 {"id": "b2", "type": payload, "content": payload},
             ]});
             fs::write(dir.join("instructions.json"), instructions.to_string()).unwrap();
+            // A question the payload asks, as a hand-written file: on "Needs you" and the detail.
+            let choices = if payload.trim().is_empty() {
+                json!([])
+            } else {
+                json!([payload, "safe"])
+            };
+            let question = json!({"id": "q-hostile", "agent_id": payload, "question": payload,
+                "choices": choices, "asked_at": "2026-12-01T10:00:00.000Z"});
+            fs::create_dir_all(dir.join("questions")).unwrap();
+            fs::write(dir.join("questions/q-hostile.json"), question.to_string()).unwrap();
             (id, payload)
         })
         .collect()
@@ -198,9 +208,10 @@ async fn the_title_of_a_deep_link_is_escaped_text() {
     let id = "hostile-09";
     let html = page(&hub, &format!("/sessions?tab=monitor&session={id}")).await;
     assert!(
+        // Led by the count of open questions ("(57) "): the hostile sessions ask them.
         html.contains(
-            "<title>A &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; · Sessions Hub</title>"
-        ),
+            ") A &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; · Sessions Hub</title>"
+        ) && html.contains("<title>("),
         "{}",
         &html[..html.find("</title>").unwrap() + 8]
     );
@@ -233,7 +244,21 @@ async fn the_api_answers_hostile_sessions_as_json() {
         assert_eq!(status, StatusCode::OK, "{id}");
         let detail: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(detail["session"]["feature_name"], payload.as_str());
+        let question = &detail["session"]["questions"][0]["question"];
+        if payload.len() < 60_000 {
+            assert_eq!(question, payload.as_str(), "{id}");
+        } else {
+            // Past the question file cap (64 KiB): not read, and said so.
+            assert!(question.is_null());
+            assert!(detail["session"]["warnings"]
+                .to_string()
+                .contains("q-hostile.json"));
+        }
     }
+    let readable = sessions.iter().filter(|(_, p)| p.len() < 60_000).count();
+    let (_, text) = hub.get_text("/api/questions?open=true").await;
+    let open: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(open["questions"].as_array().unwrap().len(), readable);
 }
 
 /// The Markdown of a generated prompt, as a reader (or a model) sees its structure: the

@@ -39,17 +39,43 @@ pub fn PageTitle(#[prop(into)] text: Signal<String>) -> impl IntoView {
 
 /// "`page` · Sessions Hub", the page's name cut so that the hub's stays in view.
 pub fn titled(page: &str) -> String {
-    format!(
-        "{} · Sessions Hub",
-        plain_line(page, MAX_TITLE_CHARS - " · Sessions Hub".len())
-    )
+    with_open_questions(0, page)
 }
 
-/// `title` led by how many questions wait for a person: "(2) Monitor Sessions · Sessions Hub".
-pub fn with_open_questions(open: usize, title: String) -> String {
-    if open == 0 {
-        title
+/// [`titled`], led by how many questions wait for a person: "(2) Monitor Sessions · Sessions
+/// Hub". The page's name gives way, never the count or the hub's name.
+pub fn with_open_questions(open: usize, page: &str) -> String {
+    const HUB: &str = " · Sessions Hub";
+    let count = if open == 0 {
+        String::new()
     } else {
-        format!("({open}) {title}")
+        format!("({open}) ")
+    };
+    let room = MAX_TITLE_CHARS - HUB.len() - count.chars().count();
+    format!("{count}{}{HUB}", plain_line(page, room))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_count_and_the_hub_s_name_survive_a_long_page_name() {
+        assert_eq!(
+            titled("Monitor Sessions"),
+            "Monitor Sessions · Sessions Hub"
+        );
+        assert_eq!(
+            with_open_questions(3, "Monitor Sessions"),
+            "(3) Monitor Sessions · Sessions Hub"
+        );
+        let long = with_open_questions(57, &"x".repeat(10_000));
+        assert!(long.starts_with("(57) xxx"), "{long}");
+        assert!(long.ends_with(" · Sessions Hub"), "{long}");
+        assert!(
+            long.chars().count() <= MAX_TITLE_CHARS,
+            "{}",
+            long.chars().count()
+        );
     }
 }

@@ -145,7 +145,7 @@ fn DetailHeader(
     let title = Signal::derive(move || {
         with_open_questions(
             open_questions.get(),
-            titled(&detail.with(|d| d.summary.feature_name.clone())),
+            &detail.with(|d| d.summary.feature_name.clone()),
         )
     });
     view! {

@@ -7,7 +7,7 @@ use crate::domain::monitor::ListAnswer;
 use crate::domain::{InvalidSession, SessionSummary};
 use crate::server_fns::sessions::list_sessions;
 use crate::ui::components::{
-    titled, with_open_questions, LocalTime, Meter, NeedsInputBadge, PageTitle, SessionStatusBadge,
+    with_open_questions, LocalTime, Meter, NeedsInputBadge, PageTitle, SessionStatusBadge,
 };
 use crate::ui::model::announce::{list_changes, question_changes};
 use crate::ui::model::filter::{filter_invalid, filter_sessions, StatusFilter};
@@ -127,9 +127,8 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
     let no_matches =
         move || !is_empty() && visible.with(Vec::is_empty) && visible_invalid.with(Vec::is_empty);
 
-    let title = Signal::derive(move || {
-        with_open_questions(questions.with(Vec::len), titled("Monitor Sessions"))
-    });
+    let title =
+        Signal::derive(move || with_open_questions(questions.with(Vec::len), "Monitor Sessions"));
     let on_answered = Callback::new(move |()| monitor.refresh.trigger.run(()));
     view! {
         <PageTitle text=title />
