@@ -42,6 +42,11 @@ impl Question {
         self.answer.is_none()
     }
 
+    /// The order questions are shown in: newest first (ids break ties: they carry the time).
+    pub fn newest_first(a: &Self, b: &Self) -> std::cmp::Ordering {
+        b.asked_at.cmp(&a.asked_at).then_with(|| b.id.cmp(&a.id))
+    }
+
     /// Parses a question file; its `id` must be the file's own name, so a copied file cannot
     /// pose as another question.
     pub fn parse(bytes: &[u8], file_id: &str) -> Result<Self, String> {

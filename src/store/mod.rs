@@ -463,12 +463,7 @@ impl SessionStore {
                     })
             })
             .collect();
-        found.sort_by(|a, b| {
-            b.question
-                .asked_at
-                .cmp(&a.question.asked_at)
-                .then_with(|| b.question.id.cmp(&a.question.id))
-        });
+        found.sort_by(|a, b| Question::newest_first(&a.question, &b.question));
         found
     }
 

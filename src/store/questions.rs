@@ -63,8 +63,7 @@ pub fn read_all(session_folder: &Path) -> QuestionsRead {
                 .push(format!("questions/{name}.json cannot be read: {err}")),
         }
     }
-    read.questions
-        .sort_by(|a, b| b.asked_at.cmp(&a.asked_at).then_with(|| b.id.cmp(&a.id)));
+    read.questions.sort_by(Question::newest_first);
     read
 }
 
