@@ -45,17 +45,22 @@ test("the happy path: from a stub to Monitor this session, accessible at every s
   expect(await hub.seriousA11yViolations(), "step 2").toEqual([]);
   await hub.next();
 
-  // Step 3: the roster comes from the stub's agents_involved.
+  // Step 3: the roster comes from the stub's agents_involved, its names become the agent ids,
+  // and dependencies are offered by name and role.
   await hub.expectStep(3, "Agents");
   await expect(hub.agentCount()).toHaveValue("2");
-  await expect(hub.role("agent-1")).toHaveValue("Backend: the session store");
-  await expect(hub.role("agent-2")).toHaveValue("Tests");
-  await hub.agentCheck("agent-2", "Depends on", "agent-1").check();
-  await hub.agentCheck("agent-1", "Attachments", "Auth notes").check();
-  await hub.agentCheck("agent-2", "Attachments", "schema.sql").check();
+  await expect(hub.role("backend")).toHaveValue("Backend: the session store");
+  await expect(hub.role("tests")).toHaveValue("Tests");
+  await expect(hub.agent("tests").getByRole("group", { name: "Depends on" }).getByRole("checkbox")).toHaveAccessibleName("backend · Backend: the session store");
+  await hub.agentCheck("tests", "Depends on", "backend").check();
+  await hub.agentCheck("backend", "Attachments", "Auth notes").check();
+  await hub.agentCheck("tests", "Attachments", "schema.sql").check();
   const waves = page.getByRole("list", { name: "2 execution waves" });
-  await expect(waves.getByRole("listitem").filter({ hasText: "Wave 1" })).toContainText("agent-1");
-  await expect(waves.getByRole("listitem").filter({ hasText: "Wave 2" })).toContainText("agent-2");
+  await expect(waves.getByRole("listitem").filter({ hasText: "Wave 1" })).toContainText("backend");
+  await expect(waves.getByRole("listitem").filter({ hasText: "Wave 2" })).toContainText("tests");
+  // The same drawing as a session's detail.
+  await expect(page.locator(".graph svg .graph-node")).toHaveCount(2);
+  await expect(page.locator(".graph svg path.graph__edge")).toHaveCount(1);
   expect(await hub.seriousA11yViolations(), "step 3").toEqual([]);
   await hub.next();
 
@@ -71,7 +76,7 @@ test("the happy path: from a stub to Monitor this session, accessible at every s
   await hub.expectStep(5, "Complete");
   const id = (await page.locator(".wizard-complete__id").textContent())!;
   expect(id).toMatch(/^AUTH-7-\d+$/);
-  for (const file of ["communication.json", "instructions.json", "context-backbone.md", "agent-prompts/agent-1.md", "agent-prompts/agent-2.md"]) {
+  for (const file of ["communication.json", "instructions.json", "context-backbone.md", "agent-prompts/backend.md", "agent-prompts/tests.md"]) {
     await expect(page.locator(".file-list")).toContainText(file);
     expect(existsSync(path.join(server.sessionsDir, id, file)), file).toBe(true);
   }
@@ -187,10 +192,12 @@ test("step 3: an empty role, a cycle naming its agents, an overlap warning", asy
   await hub.agentCheck("agent-2", "Depends on", "agent-1").check();
   await expect(page.getByText(/No waves: dependency cycle: agent-1 -> agent-2 -> agent-1/)).toBeVisible();
   await hub.next();
-  await hub.expectInvalid(hub.agentCount(), /The agents agent-1 and agent-2 wait for each other in a cycle/);
-  await expect(hub.agentCount()).toBeFocused();
-  await hub.agentCheck("agent-2", "Depends on", "agent-1").uncheck();
+  // The message sits on the dependencies that make the cycle, not on the number of agents.
+  const dependencies = hub.agent("agent-1").getByRole("group", { name: "Depends on" });
+  await hub.expectInvalid(dependencies, /The agents agent-1 and agent-2 wait for each other in a cycle/);
   await expect(hub.agentCount()).not.toHaveAttribute("aria-invalid", "true");
+  await hub.agentCheck("agent-2", "Depends on", "agent-1").uncheck();
+  await expect(dependencies).not.toHaveAttribute("aria-invalid", "true");
 
   // Same wave, same attachment: a warning, not an error.
   await hub.agentCheck("agent-1", "Depends on", "agent-2").uncheck();

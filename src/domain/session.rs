@@ -4,6 +4,7 @@
 //! Only the fields the hub uses are typed; everything else lands in `extra` and is written back
 //! unchanged, so a rewrite by the hub never drops what an agent or another tool put there.
 
+use super::attention::{Attention, SessionAttention};
 use super::status::{resolve_status, AgentStatus, Aggregation, SessionStatus, StatusSource};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -107,6 +108,22 @@ impl AgentRecord {
     pub fn dependencies(&self) -> &[String] {
         self.depends_on.as_deref().unwrap_or_default()
     }
+
+    /// The free-text `notes` many agents keep (not a field the hub writes).
+    pub fn notes(&self) -> Option<&str> {
+        self.extra
+            .get("notes")
+            .and_then(serde_json::Value::as_str)
+            .filter(|notes| !notes.trim().is_empty())
+    }
+
+    /// Why the agent says it is where it is: its `status_message`, else its `notes`.
+    pub fn reason(&self) -> Option<&str> {
+        self.status_message
+            .as_deref()
+            .filter(|message| !message.trim().is_empty())
+            .or_else(|| self.notes())
+    }
 }
 
 impl CommunicationFile {
@@ -202,6 +219,25 @@ impl CommunicationFile {
         fields
     }
 
+    /// The dependencies of `agent` that are not complete (unknown ids count as not complete).
+    pub fn unfinished_dependencies(&self, agent: &AgentRecord) -> Vec<String> {
+        if *agent.status() == AgentStatus::Complete {
+            return Vec::new();
+        }
+        let complete = |id: &str| {
+            self.agents
+                .iter()
+                .find(|a| a.agent_id == id)
+                .is_some_and(|a| *a.status() == AgentStatus::Complete)
+        };
+        agent
+            .dependencies()
+            .iter()
+            .filter(|dep| !complete(dep))
+            .cloned()
+            .collect()
+    }
+
     pub fn agent_mut(&mut self, agent_id: &str) -> Option<&mut AgentRecord> {
         self.agents
             .iter_mut()
@@ -231,6 +267,9 @@ pub struct SessionSummary {
     /// Questions nobody has answered yet.
     #[serde(default)]
     pub open_questions: usize,
+    /// What a person should look at first, and the agents' last activity.
+    #[serde(flatten)]
+    pub attention: SessionAttention,
     pub version: u64,
     pub warnings: Vec<String>,
     /// True when the file on disk is unreadable right now and this is the last good copy.
@@ -239,6 +278,28 @@ pub struct SessionSummary {
     /// The current read error while `stale`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale_error: Option<String>,
+}
+
+impl SessionSummary {
+    /// The API's default order: newest first (ids break ties).
+    pub fn newest_first(a: &Self, b: &Self) -> std::cmp::Ordering {
+        b.created_ms
+            .cmp(&a.created_ms)
+            .then_with(|| a.id.cmp(&b.id))
+    }
+
+    /// The Monitor's order: most urgent first, then the most recently active.
+    pub fn attention_first(a: &Self, b: &Self) -> std::cmp::Ordering {
+        a.attention
+            .attention
+            .cmp(&b.attention.attention)
+            .then_with(|| {
+                b.attention
+                    .last_activity_ms
+                    .cmp(&a.attention.last_activity_ms)
+            })
+            .then_with(|| Self::newest_first(a, b))
+    }
 }
 
 /// A session folder whose `communication.json` cannot be read: listed, never hidden.
@@ -280,6 +341,24 @@ pub struct AgentView {
     /// The agent has an open question: it waits for a person, whatever its status says.
     #[serde(default)]
     pub needs_input: bool,
+    #[serde(default)]
+    pub attention: Attention,
+    /// The agent's own `notes`, if it keeps any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// One of its output files exists.
+    #[serde(default)]
+    pub output_ready: bool,
+}
+
+impl AgentView {
+    /// Why a blocked agent is blocked: what it said with its status, else its notes.
+    pub fn reason(&self) -> Option<&str> {
+        self.status_message
+            .as_deref()
+            .filter(|message| !message.trim().is_empty())
+            .or(self.notes.as_deref())
+    }
 }
 
 /// `GET /api/sessions?id=`.

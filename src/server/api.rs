@@ -38,6 +38,8 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize)]
 struct SessionsQuery {
     id: Option<String>,
+    /// `attention` (most urgent first); anything else, or nothing, is newest first.
+    sort: Option<String>,
 }
 
 /// `GET /api/sessions` (the list) and `GET /api/sessions?id=` (one session). Both carry an
@@ -56,10 +58,11 @@ async fn sessions(
             let snapshot = hub.list();
             // The list may be newer than the generation read above: tag what is sent.
             let etag = format!("\"{}\"", snapshot.list.generation);
-            let body = (
-                [(header::CONTENT_TYPE, "application/json")],
-                snapshot.json(),
-            );
+            let json = match query.sort.as_deref() {
+                Some("attention") => snapshot.json_by_attention(),
+                _ => snapshot.json(),
+            };
+            let body = ([(header::CONTENT_TYPE, "application/json")], json);
             with_etag(body.into_response(), &etag)
         }
         Some(id) => {

@@ -16,9 +16,10 @@ impl FromServerFnError for HubError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // The request never reached the hub, or its answer never came back.
-            ServerFnErrorErr::Request(message) | ServerFnErrorErr::Response(message) => {
-                HubError::internal_msg(format!("the hub is unreachable: {message}"))
-            }
+            // What the browser says ("TypeError: Failed to fetch") tells a person nothing.
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => HubError::internal_msg(
+                "The hub cannot be reached: it may have stopped, or the network is down.",
+            ),
             other => HubError::internal_msg(other.to_string()),
         }
     }

@@ -49,7 +49,8 @@ impl Hub {
     /// A hub over `config.sessions_dir`, its index empty until [`Hub::rescan`] (or the
     /// watcher) fills it.
     pub fn new(config: Config) -> Self {
-        let store = Arc::new(SessionStore::new(&config.sessions_dir));
+        let store =
+            Arc::new(SessionStore::new(&config.sessions_dir).with_stale_after(config.stale_after));
         Self {
             inner: Arc::new(Inner {
                 config,

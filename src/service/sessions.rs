@@ -25,10 +25,23 @@ impl Hub {
         }
     }
 
-    /// One session in full.
+    /// One session in full, with which agents have written an output file yet.
     pub async fn detail(&self, id: SessionId) -> Result<crate::domain::SessionDetail, HubError> {
-        self.blocking("reading a session", move |hub| hub.store().detail(&id))
-            .await
+        self.blocking("reading a session", move |hub| {
+            let mut detail = hub.store().detail(&id)?;
+            let folder = hub.store().dir().join(id.as_str());
+            let roots = &hub.config().allow_output_roots;
+            for agent in &mut detail.agents {
+                agent.output_ready = agent.outputs.iter().any(|path| {
+                    matches!(
+                        crate::store::output::open_output(&folder, path, roots),
+                        Ok(Some(_))
+                    )
+                });
+            }
+            Ok(detail)
+        })
+        .await
     }
 
     /// One session for the Monitor tab.

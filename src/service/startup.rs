@@ -49,8 +49,41 @@ impl Hub {
         let watcher =
             crate::live::start(self.store().clone(), self.config().watch, shutdown.clone());
         self.watched_by(watcher.health.clone());
+        let staleness = tokio::spawn(mark_stale_agents(self.store().clone(), shutdown.clone()));
         let simulator = demo.then(|| tokio::spawn(demo::simulate(self.store().clone(), shutdown)));
-        Background { watcher, simulator }
+        Background {
+            watcher,
+            staleness,
+            simulator,
+        }
+    }
+}
+
+/// Running agents go stale without anyone writing: at each such moment the affected sessions
+/// are assessed again and published as changed, so pages and ETags follow.
+async fn mark_stale_agents(
+    store: std::sync::Arc<crate::store::SessionStore>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    // A write may bring the next moment closer: look again after every change.
+    let mut changed = store.subscribe();
+    const AT_MOST: std::time::Duration = std::time::Duration::from_secs(60);
+    while !*shutdown.borrow() {
+        let wait = store
+            .next_attention_change()
+            .map(|due| {
+                due.duration_since(std::time::SystemTime::now())
+                    .unwrap_or_default()
+            })
+            .unwrap_or(AT_MOST)
+            .min(AT_MOST);
+        tokio::select! {
+            _ = shutdown.changed() => break,
+            _ = changed.changed() => continue,
+            _ = tokio::time::sleep(wait) => {}
+        }
+        let store = store.clone();
+        let _ = tokio::task::spawn_blocking(move || store.reassess()).await;
     }
 }
 
@@ -75,6 +108,7 @@ impl Hub {
 /// What [`Hub::run_in_background`] started.
 pub struct Background {
     watcher: Watcher,
+    staleness: JoinHandle<()>,
     simulator: Option<JoinHandle<()>>,
 }
 
@@ -82,6 +116,7 @@ impl Background {
     /// Waits for everything to stop (after shutdown was signalled).
     pub async fn stop(self) {
         self.watcher.stop().await;
+        let _ = self.staleness.await;
         if let Some(simulator) = self.simulator {
             let _ = simulator.await;
         }

@@ -11,6 +11,7 @@ pub mod stubs;
 mod summary;
 pub mod write;
 
+use crate::domain::attention::Staleness;
 use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::monitor::{StatusChange, StatusUpdate};
 use crate::domain::question::{Question, QuestionId, SessionQuestion};
@@ -24,7 +25,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 pub const COMMUNICATION_FILE: &str = "communication.json";
 pub const INSTRUCTIONS_FILE: &str = "instructions.json";
@@ -78,18 +79,30 @@ fn push_unique(list: &mut Vec<String>, id: &str) {
 pub struct ListSnapshot {
     pub list: SessionList,
     json: std::sync::OnceLock<bytes::Bytes>,
+    json_by_attention: std::sync::OnceLock<bytes::Bytes>,
 }
 
 impl ListSnapshot {
-    /// Cheap to clone: every response shares the one buffer.
+    /// Newest first. Cheap to clone: every response shares the one buffer.
     pub fn json(&self) -> bytes::Bytes {
-        self.json
+        self.json.get_or_init(|| Self::encode(&self.list)).clone()
+    }
+
+    /// Most urgent first (`?sort=attention`), rendered once per generation like [`Self::json`].
+    pub fn json_by_attention(&self) -> bytes::Bytes {
+        self.json_by_attention
             .get_or_init(|| {
-                serde_json::to_vec(&self.list)
-                    .expect("the list always serialises")
-                    .into()
+                let mut list = self.list.clone();
+                list.sessions.sort_by(SessionSummary::attention_first);
+                Self::encode(&list)
             })
             .clone()
+    }
+
+    fn encode(list: &SessionList) -> bytes::Bytes {
+        serde_json::to_vec(list)
+            .expect("the list always serialises")
+            .into()
     }
 }
 
@@ -101,6 +114,8 @@ struct Entry {
     questions_fingerprint: Option<Fingerprint>,
     /// Read so soon after a write that an equal fingerprint proves nothing: read again.
     racy: bool,
+    /// When the session's attention changes by itself (a running agent going stale).
+    attention_due_ms: Option<i64>,
     state: EntryState,
 }
 
@@ -124,11 +139,16 @@ struct Index {
     log: VecDeque<(u64, Changes)>,
 }
 
+/// The hub's default `--stale-after`.
+pub const DEFAULT_STALE_AFTER: Duration = Duration::from_secs(30 * 60);
+
 /// How many generations of changes are remembered for `changes_since`.
 const CHANGE_LOG_LEN: usize = 1024;
 
 pub struct SessionStore {
     dir: PathBuf,
+    /// How long a running agent may stay quiet before it counts as stale.
+    stale_after: Duration,
     index: RwLock<Index>,
     /// One refresh at a time; readers are never blocked by the disk.
     refreshing: Mutex<()>,
@@ -144,6 +164,7 @@ impl SessionStore {
         let generation = unix_ms(SystemTime::now()).max(1) as u64;
         Self {
             dir: dir.into(),
+            stale_after: DEFAULT_STALE_AFTER,
             index: RwLock::new(Index {
                 entries: BTreeMap::new(),
                 generation,
@@ -153,6 +174,62 @@ impl SessionStore {
             refreshing: Mutex::new(()),
             published: tokio::sync::watch::Sender::new(generation),
         }
+    }
+
+    /// A running agent quiet for longer than `after` counts as stale.
+    pub fn with_stale_after(mut self, after: Duration) -> Self {
+        self.stale_after = after;
+        self
+    }
+
+    fn clock(&self, now: SystemTime) -> Staleness {
+        Staleness {
+            now_ms: unix_ms(now),
+            after_ms: i64::try_from(self.stale_after.as_millis()).unwrap_or(i64::MAX),
+        }
+    }
+
+    /// The earliest moment a session's attention changes without any write (an agent going
+    /// stale): call [`SessionStore::reassess`] then.
+    pub fn next_attention_change(&self) -> Option<SystemTime> {
+        let index = self.index.read().expect("index lock");
+        let due = index
+            .entries
+            .values()
+            .filter_map(|e| e.attention_due_ms)
+            .min()?;
+        Some(SystemTime::UNIX_EPOCH + Duration::from_millis(due.max(0) as u64))
+    }
+
+    /// Recomputes the attention of sessions whose agents went stale since they were read, and
+    /// publishes them as changed (no disk access).
+    pub fn reassess(&self) -> Changes {
+        let _one_at_a_time = self.refreshing.lock().expect("refresh lock");
+        let clock = self.clock(SystemTime::now());
+        let mut index = self.index.write().expect("index lock");
+        let mut changes = Changes::default();
+        for (id, entry) in index.entries.iter_mut() {
+            if entry.attention_due_ms.is_none_or(|due| due > clock.now_ms) {
+                continue;
+            }
+            let EntryState::Valid {
+                file,
+                summary,
+                questions,
+            } = &mut entry.state
+            else {
+                entry.attention_due_ms = None;
+                continue;
+            };
+            let assessment = summary::assess(file, questions, summary.updated_ms, clock);
+            entry.attention_due_ms = assessment.changes_at;
+            if summary.attention != assessment.session {
+                summary.attention = assessment.session;
+                changes.updated.push(id.clone());
+            }
+        }
+        self.publish(index, &changes);
+        changes
     }
 
     /// Wakes up whenever the generation moves. A watch channel, not a queue: a slow receiver
@@ -298,18 +375,24 @@ impl SessionStore {
                 }
             }
         }
-        if !changes.is_empty() {
-            index.generation += 1;
-            index.snapshot = None;
-            let generation = index.generation;
-            index.log.push_back((generation, changes.clone()));
-            if index.log.len() > CHANGE_LOG_LEN {
-                index.log.pop_front();
-            }
-            drop(index);
-            self.published.send_replace(generation);
-        }
+        self.publish(index, &changes);
         changes
+    }
+
+    /// Moves to a new generation when anything changed, and tells whoever waits.
+    fn publish(&self, mut index: std::sync::RwLockWriteGuard<'_, Index>, changes: &Changes) {
+        if changes.is_empty() {
+            return;
+        }
+        index.generation += 1;
+        index.snapshot = None;
+        let generation = index.generation;
+        index.log.push_back((generation, changes.clone()));
+        if index.log.len() > CHANGE_LOG_LEN {
+            index.log.pop_front();
+        }
+        drop(index);
+        self.published.send_replace(generation);
     }
 
     fn read_entry(&self, id: &str, previous: Option<&Entry>, now: SystemTime) -> Entry {
@@ -321,11 +404,19 @@ impl SessionStore {
         match read_parsed(&path, MAX_METADATA_BYTES, CommunicationFile::parse) {
             Ok((file, fingerprint)) => {
                 let questions = questions::read_all(&folder);
-                let summary = summary::summarise(id, &folder, &file, &fingerprint, &questions);
+                let (summary, attention_due_ms) = summary::summarise(
+                    id,
+                    &folder,
+                    &file,
+                    &fingerprint,
+                    &questions,
+                    self.clock(now),
+                );
                 Entry {
                     fingerprint: Some(fingerprint),
                     questions_fingerprint,
                     racy: fingerprint.is_racy(now) || questions_racy,
+                    attention_due_ms,
                     state: EntryState::Valid {
                         file: Arc::new(file),
                         summary: Box::new(summary),
@@ -370,6 +461,7 @@ impl SessionStore {
                     fingerprint,
                     questions_fingerprint,
                     racy,
+                    attention_due_ms: previous.and_then(|entry| entry.attention_due_ms),
                     state,
                 }
             }
@@ -393,11 +485,7 @@ impl SessionStore {
                 EntryState::Invalid(bad) => invalid.push(bad.clone()),
             }
         }
-        sessions.sort_by(|a, b| {
-            b.created_ms
-                .cmp(&a.created_ms)
-                .then_with(|| a.id.cmp(&b.id))
-        });
+        sessions.sort_by(SessionSummary::newest_first);
         invalid.sort_by(|a, b| {
             b.updated_ms
                 .cmp(&a.updated_ms)
@@ -412,6 +500,7 @@ impl SessionStore {
                 sessions_dir: self.dir.display().to_string(),
             },
             json: Default::default(),
+            json_by_attention: Default::default(),
         });
         index.snapshot = Some(snapshot.clone());
         snapshot
@@ -435,6 +524,7 @@ impl SessionStore {
             &file,
             *summary,
             &questions,
+            self.clock(SystemTime::now()),
         ))
     }
 

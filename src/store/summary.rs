@@ -3,22 +3,27 @@
 use super::questions::QuestionsRead;
 use super::read::{read_parsed, MAX_METADATA_BYTES};
 use super::INSTRUCTIONS_FILE;
+use crate::domain::attention::{self, AgentFacts, Assessment, Attention, Staleness};
 use crate::domain::instructions::InstructionsFile;
 use crate::domain::question::{agents_needing_input, Question};
 use crate::domain::waves::compute_waves;
 use crate::domain::{
-    AgentStatus, AgentView, CommunicationFile, InstructionsOverview, SessionDetail, SessionSummary,
+    AgentRecord, AgentView, CommunicationFile, InstructionsOverview, SessionDetail, SessionStatus,
+    SessionSummary,
 };
 use crate::fsutil::fingerprint::{unix_ms, Fingerprint};
 use std::path::Path;
 
+/// A session's list entry, and when its attention changes by itself (see [`assess`]).
 pub fn summarise(
     id: &str,
     folder: &Path,
     file: &CommunicationFile,
     fingerprint: &Fingerprint,
     questions: &QuestionsRead,
-) -> SessionSummary {
+    clock: Staleness,
+) -> (SessionSummary, Option<i64>) {
+    let assessment = assess(file, &questions.questions, fingerprint.modified_ms(), clock);
     let (status, status_source) = file.status();
     let mut aggregation = file.aggregation();
     aggregation.needs_input = agents_needing_input(&questions.questions)
@@ -38,7 +43,7 @@ pub fn summarise(
                 .map(unix_ms)
         })
         .unwrap_or(0);
-    SessionSummary {
+    let summary = SessionSummary {
         id: id.to_owned(),
         workorder_id: file.workorder_id.clone(),
         feature_name: file
@@ -56,11 +61,51 @@ pub fn summarise(
         completed_agents: aggregation.completed,
         aggregation,
         open_questions: questions.questions.iter().filter(|q| q.is_open()).count(),
+        attention: assessment.session,
         version: file.version(),
         warnings,
         stale: false,
         stale_error: None,
-    }
+    };
+    (summary, assessment.changes_at)
+}
+
+/// Every agent's attention and the session's, as of `clock`.
+pub fn assess(
+    file: &CommunicationFile,
+    questions: &[Question],
+    file_modified_ms: i64,
+    clock: Staleness,
+) -> Assessment {
+    let facts = file.agents.iter().map(|agent| {
+        // Newest first: the question an agent asked last is the one it waits on.
+        let question = questions
+            .iter()
+            .find(|q| q.is_open() && q.agent_id == agent.agent_id);
+        AgentFacts {
+            agent_id: &agent.agent_id,
+            status: agent.status(),
+            needs_input: question.is_some(),
+            waiting_for_others: !file.unfinished_dependencies(agent).is_empty(),
+            last_activity_ms: agent_activity_ms(agent, file_modified_ms),
+            reason: question.map(|q| q.question.as_str()).or(agent.reason()),
+        }
+    });
+    let without_agents = match file.status().0 {
+        SessionStatus::Complete => Attention::Complete,
+        SessionStatus::InProgress => Attention::Running,
+        SessionStatus::NotStarted => Attention::NotStarted,
+    };
+    attention::assess(facts, without_agents, file_modified_ms, clock)
+}
+
+/// The agent's `updated_at`, else the file's modification time.
+fn agent_activity_ms(agent: &AgentRecord, file_modified_ms: i64) -> i64 {
+    agent
+        .updated_at
+        .as_deref()
+        .and_then(parse_timestamp_ms)
+        .unwrap_or(file_modified_ms)
 }
 
 pub fn detail(
@@ -68,8 +113,10 @@ pub fn detail(
     file: &CommunicationFile,
     summary: SessionSummary,
     questions: &[Question],
+    clock: Staleness,
 ) -> SessionDetail {
     let needing_input = agents_needing_input(questions);
+    let assessment = assess(file, questions, summary.updated_ms, clock);
     let roster: Vec<(String, Vec<String>)> = file
         .agents
         .iter()
@@ -77,46 +124,28 @@ pub fn detail(
         .collect();
     // Waves written in the file win; otherwise they are computed (nothing on a broken graph).
     let computed = compute_waves(&roster).ok();
-    let status_of = |id: &str| {
-        file.agents
-            .iter()
-            .find(|a| a.agent_id == id)
-            .map(|a| a.status())
-    };
     let agents = file
         .agents
         .iter()
-        .map(|agent| {
-            let blocked_by = if *agent.status() == AgentStatus::Complete {
-                Vec::new()
-            } else {
-                agent
-                    .dependencies()
-                    .iter()
-                    .filter(|dep| status_of(dep) != Some(&AgentStatus::Complete))
-                    .cloned()
-                    .collect()
-            };
-            AgentView {
-                agent_id: agent.agent_id.clone(),
-                role: agent.role.clone(),
-                status: agent.status().clone(),
-                wave: agent.execution_wave.or_else(|| {
-                    computed
-                        .as_ref()
-                        .and_then(|waves| waves.get(&agent.agent_id).copied())
-                }),
-                depends_on: agent.dependencies().to_vec(),
-                outputs: agent.outputs(),
-                updated_ms: agent
-                    .updated_at
-                    .as_deref()
-                    .and_then(parse_timestamp_ms)
-                    .unwrap_or(summary.updated_ms),
-                blocked_by,
-                status_message: agent.status_message.clone(),
-                needs_input: needing_input.contains(&agent.agent_id.as_str()),
-            }
+        .zip(assessment.agents)
+        .map(|(agent, attention)| AgentView {
+            agent_id: agent.agent_id.clone(),
+            role: agent.role.clone(),
+            status: agent.status().clone(),
+            wave: agent.execution_wave.or_else(|| {
+                computed
+                    .as_ref()
+                    .and_then(|waves| waves.get(&agent.agent_id).copied())
+            }),
+            depends_on: agent.dependencies().to_vec(),
+            outputs: agent.outputs(),
+            updated_ms: agent_activity_ms(agent, summary.updated_ms),
+            blocked_by: file.unfinished_dependencies(agent),
+            status_message: agent.status_message.clone(),
+            needs_input: needing_input.contains(&agent.agent_id.as_str()),
+            attention,
+            notes: agent.notes().map(str::to_owned),
+            output_ready: false,
         })
         .collect();
     SessionDetail {

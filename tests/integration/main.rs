@@ -4,6 +4,7 @@ mod support;
 
 mod agents;
 mod api;
+mod attention;
 mod create;
 mod create_api;
 mod hostile;

@@ -235,8 +235,10 @@ fn check_agents(request: &CreateRequest, errors: &mut FieldErrors) {
     if let Err(WaveError::Cycle(cycle)) = compute_waves(&dependency_graph(request)) {
         let mut path = cycle.clone();
         path.extend(cycle.first().cloned());
+        // On the dependencies of the cycle's first agent: where one click breaks it.
+        let first = cycle.first().cloned().unwrap_or_default();
         errors.insert(
-            "agents",
+            format!("agents.{first}.depends_on"),
             format!(
                 "The agents {} wait for each other in a cycle ({}), so none of them could start: remove one of these dependencies.",
                 join_names(&cycle),
@@ -606,7 +608,7 @@ pub(super) mod tests {
                 "cycle",
                 |r| r.agents[0].depends_on.push("agent-2".into()),
                 Part::Agents,
-                "agents",
+                "agents.agent-1.depends_on",
                 "agent-1 -> agent-2 -> agent-1",
             ),
         ];
@@ -664,7 +666,10 @@ pub(super) mod tests {
         let mut request = valid();
         request.agents.push(agent("agent-3", &["agent-2"]));
         request.agents[0].depends_on = vec!["agent-3".into()];
-        let message = validate(&request).get("agents").unwrap().to_owned();
+        let message = validate(&request)
+            .get("agents.agent-1.depends_on")
+            .unwrap()
+            .to_owned();
         assert!(
             message.contains("agent-1, agent-3 and agent-2"),
             "{message}"

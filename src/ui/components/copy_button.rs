@@ -20,7 +20,7 @@ pub fn CopyButton(text: String, what: String) -> impl IntoView {
             class:copy-button--copied=move || clipboard.copied.get()
             on:click=move |_| clipboard.copy.run(text.clone())
         >
-            <span aria-hidden="true">{move || clipboard.copied.get().then_some("✓ ")}</span>
+            {move || clipboard.copied.get().then(|| view! { <super::Icon name=super::IconName::Complete /> })}
             {move || if clipboard.copied.get() { "Copied" } else { "Copy" }}
             <span class="visually-hidden">" " {what_label}</span>
         </button>

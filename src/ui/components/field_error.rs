@@ -50,7 +50,7 @@ pub fn FieldError(field: FieldMessage) -> impl IntoView {
         field.message.get().map(|text| {
             view! {
                 <p id=field.dom_id() class="field-error">
-                    <span aria-hidden="true">"⚠ "</span>
+                    <crate::ui::components::Icon name=crate::ui::components::IconName::Warning />
                     {text}
                 </p>
             }

@@ -109,7 +109,16 @@ pub fn AgentCard(id: String) -> impl IntoView {
                 .agents
                 .iter()
                 .filter(|a| a.agent_id != others_of)
-                .map(|a| (a.agent_id.clone(), a.agent_id.clone()))
+                .map(|a| {
+                    // By name and role: "tests · Tests of the store".
+                    let role = a.role.trim();
+                    let label = if role.is_empty() {
+                        a.agent_id.clone()
+                    } else {
+                        format!("{} · {}", a.agent_id, snippet(role))
+                    };
+                    (a.agent_id.clone(), label)
+                })
                 .collect()
         })
     });

@@ -7,6 +7,7 @@ use crate::domain::context::{ContextFile, DiscoveryResult, AUTO_SELECT_RELEVANCE
 use crate::domain::format::group_thousands;
 use crate::ui::components::{FieldError, FieldMessage, Meter};
 use crate::ui::hooks::{use_discovery, ScanState};
+use crate::ui::model::wizard::{short_path, AttachmentSource, NewAttachment};
 use leptos::prelude::*;
 
 #[component]
@@ -110,11 +111,24 @@ fn DiscoveryResults(result: DiscoveryResult) -> impl IntoView {
         result.elapsed_ms
     );
     let has_files = !result.files.is_empty();
-    let rows = result
-        .files
-        .into_iter()
-        .map(|file| view! { <ContextRow file /> })
-        .collect_view();
+    let total = result.files.len();
+    let files = StoredValue::new(result.files);
+    let filter = RwSignal::new(String::new());
+    let limit = RwSignal::new(FIRST_SHOWN);
+    // Most relevant first (the server's order); the filter matches paths, ignoring case.
+    let matching = Memo::new(move |_| {
+        let wanted = filter.get().trim().to_lowercase();
+        files.with_value(|files| {
+            files
+                .iter()
+                .filter(|f| wanted.is_empty() || f.path.to_lowercase().contains(&wanted))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let visible =
+        move || matching.with(|m| m.iter().take(limit.get()).cloned().collect::<Vec<_>>());
+    let hidden = move || matching.with(Vec::len).saturating_sub(limit.get());
     view! {
         {partial}
         <p class="discovery-summary">
@@ -124,11 +138,26 @@ fn DiscoveryResults(result: DiscoveryResult) -> impl IntoView {
         <ul class="type-counts" aria-label="Relevant files by type">{stats}</ul>
         {if has_files {
             view! {
-                <div class="discovery-actions">
-                    <button type="button" class="button-secondary" on:click=move |_| wizard.draft.update(|d| d.select_all_context(true))>
+                <div class="discovery-actions discovery-picker">
+                    <label class="field">
+                        <span>"Filter files"</span>
+                        <input type="search" placeholder="Part of a path" autocomplete="off"
+                            prop:value=move || filter.get()
+                            on:input:target=move |ev| filter.set(ev.target().value()) />
+                    </label>
+                    <label class="field">
+                        <span>"Show"</span>
+                        <select on:change:target=move |ev| limit.set(ev.target().value().parse().unwrap_or(usize::MAX))>
+                            {SHOWN_CHOICES.into_iter().map(|n| {
+                                let label = if n == usize::MAX { format!("All {total}") } else { format!("Top {n}") };
+                                view! { <option value=n.to_string() selected=n == FIRST_SHOWN>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <button type="button" on:click=move |_| wizard.draft.update(|d| d.select_all_context(true))>
                         "Select all"
                     </button>
-                    <button type="button" class="button-secondary" on:click=move |_| wizard.draft.update(|d| d.select_all_context(false))>
+                    <button type="button" on:click=move |_| wizard.draft.update(|d| d.select_all_context(false))>
                         "Select none"
                     </button>
                 </div>
@@ -141,11 +170,20 @@ fn DiscoveryResults(result: DiscoveryResult) -> impl IntoView {
                                 <th scope="col">"Relevance"</th>
                                 <th scope="col">"Type"</th>
                                 <th scope="col">"Matched keywords"</th>
+                                <th scope="col"><span class="visually-hidden">"Attach"</span></th>
                             </tr>
                         </thead>
-                        <tbody>{rows}</tbody>
+                        <tbody>
+                            <For each=visible key=|file| file.path.clone() let:file>
+                                <ContextRow file />
+                            </For>
+                        </tbody>
                     </table>
                 </div>
+                <p class="muted" hidden=move || hidden() == 0>
+                    {move || format!("{} more not shown: filter, or show more.", hidden())}
+                </p>
+                <p class="empty" hidden=move || matching.with(|m| !m.is_empty())>"No file matches this filter."</p>
             }
             .into_any()
         } else {
@@ -154,6 +192,10 @@ fn DiscoveryResults(result: DiscoveryResult) -> impl IntoView {
     }
     .into_any()
 }
+
+/// How many files the table shows at first, and the other choices ("all" is `usize::MAX`).
+const FIRST_SHOWN: usize = 25;
+const SHOWN_CHOICES: [usize; 3] = [10, 25, usize::MAX];
 
 #[component]
 fn ContextRow(file: ContextFile) -> impl IntoView {
@@ -210,7 +252,7 @@ fn ContextRow(file: ContextFile) -> impl IntoView {
                     aria-describedby=move || message.with(|m| m.is_some()).then(dom_id).flatten()
                 />
                 " "
-                <label for=id><code>{file.path.clone()}</code></label>
+                <label for=id title=file.path.clone()><code>{short_path(&file.path, PATH_CHARS)}</code></label>
                 {move || {
                     let dom_id = dom_id()?;
                     Some(view! { <FieldError field=FieldMessage::with_dom_id(dom_id, message) /> })
@@ -219,10 +261,53 @@ fn ContextRow(file: ContextFile) -> impl IntoView {
             <td class="relevance">
                 <Meter percent=u32::from(file.relevance) class="meter meter--relevance" />
                 {file.relevance}
-                {high.then(|| view! { <span class="badge">"auto"</span> })}
+                {high.then(|| view! { <span class="chip">"auto"</span> })}
             </td>
             <td><span class="type-tag">{file.file_type}</span></td>
-            <td>{file.matched_keywords.join(", ")}</td>
+            <td class="discovery-table__keywords">{file.matched_keywords.join(", ")}</td>
+            <td><AttachButton path=file.path.clone() /></td>
         </tr>
+    }
+}
+
+/// Paths longer than this are cut from the left (the file name is what tells files apart).
+const PATH_CHARS: usize = 56;
+
+/// Attaches the file as a whole (its text goes into the package), from its row.
+#[component]
+fn AttachButton(path: String) -> impl IntoView {
+    let wizard = use_wizard();
+    let attached = {
+        let path = path.clone();
+        Signal::derive(move || {
+            wizard.draft.with(|d| {
+                d.request
+                    .attachments
+                    .iter()
+                    .any(|a| a.given_path() == Some(path.as_str()))
+            })
+        })
+    };
+    let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
+    let attach = move |_| {
+        let new = NewAttachment {
+            source: AttachmentSource::Path,
+            path: path.clone(),
+            ..Default::default()
+        };
+        wizard.draft.update(|d| {
+            d.add_attachment(&new);
+        });
+    };
+    view! {
+        <button
+            type="button"
+            class="button-small button-quiet"
+            aria-label=format!("Attach {name}")
+            disabled=attached
+            on:click=attach
+        >
+            {move || if attached.get() { "Attached" } else { "Attach" }}
+        </button>
     }
 }

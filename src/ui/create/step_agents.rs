@@ -76,7 +76,7 @@ pub fn StepAgents() -> impl IntoView {
                         <ul>
                             {warnings
                                 .into_iter()
-                                .map(|w| view! { <li><span aria-hidden="true">"⚠ "</span>"Warning: " {w}</li> })
+                                .map(|w| view! { <li><crate::ui::components::Icon name=crate::ui::components::IconName::Warning />"Warning: " {w}</li> })
                                 .collect_view()}
                         </ul>
                     })

@@ -42,7 +42,7 @@ pub fn StepComplete() -> impl IntoView {
     view! {
         <div class="wizard-step wizard-complete">
             <p class="wizard-complete__done">
-                <span aria-hidden="true">"✓ "</span>
+                <crate::ui::components::Icon name=crate::ui::components::IconName::Complete />
                 "Session " <code class="wizard-complete__id">{generated.session_id.clone()}</code>
                 " is written to " <code>{generated.session_path.clone()}</code> "."
             </p>
@@ -56,7 +56,7 @@ pub fn StepComplete() -> impl IntoView {
                 <ol class="one-liners">{lines}</ol>
             </section>
             <div class="wizard-nav">
-                <button type="button" on:click=move |_| navigate(&monitor_href, Default::default())>
+                <button type="button" class="button-primary" on:click=move |_| navigate(&monitor_href, Default::default())>
                     "Monitor this session"
                 </button>
                 <button type="button" class="button-secondary" on:click=create_another>

@@ -6,7 +6,7 @@ use super::use_wizard;
 use crate::domain::create::{validate, CreateRequest};
 use crate::domain::format::{group_thousands, human_bytes};
 use crate::server_fns::create::measure_package;
-use crate::ui::model::wizard::waves_in_order;
+use crate::ui::model::wizard::{waves_in_order, WizardStep};
 use leptos::prelude::*;
 
 #[component]
@@ -63,15 +63,16 @@ fn Summary() -> impl IntoView {
             let attachments = r.attachments.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ");
             view! {
                 <dl class="summary">
-                    <div><dt>"Stub"</dt><dd>{r.stub.feature_name.clone()} " " <code>{r.stub.id.clone()}</code></dd></div>
+                    <div><dt>"Stub"</dt><dd>{r.stub.feature_name.clone()} " " <code>{r.stub.id.clone()}</code> <EditStep step=WizardStep::Stub what="stub" /></dd></div>
                     <div><dt>"Description"</dt><dd>{r.stub.description.clone()}</dd></div>
-                    <div><dt>"Instruction blocks"</dt><dd>{format!("{} ({kinds})", r.instructions.len())}</dd></div>
-                    <div><dt>"Context files"</dt><dd>{format!("{} selected", r.context_files.len())}</dd></div>
-                    <div><dt>"Attachments"</dt><dd>{if attachments.is_empty() { "none".to_owned() } else { attachments }}</dd></div>
+                    <div><dt>"Instruction blocks"</dt><dd>{format!("{} ({kinds})", r.instructions.len())} <EditStep step=WizardStep::Stub what="instruction blocks" /></dd></div>
+                    <div><dt>"Context files"</dt><dd>{format!("{} selected", r.context_files.len())} <EditStep step=WizardStep::Context what="context files" /></dd></div>
+                    <div><dt>"Attachments"</dt><dd>{if attachments.is_empty() { "none".to_owned() } else { attachments }} <EditStep step=WizardStep::Context what="attachments" /></dd></div>
                     <div>
                         <dt>"Agents"</dt>
                         <dd>
                             {format!("{} in {waves} wave{}", r.agents.len(), if waves == 1 { "" } else { "s" })}
+                            " " <EditStep step=WizardStep::Agents what="agents" />
                             <ul class="summary__agents">
                                 {r.agents.iter().map(|a| view! {
                                     <li><strong>{a.agent_id.clone()}</strong>": " {a.role.clone()}</li>
@@ -82,6 +83,25 @@ fn Summary() -> impl IntoView {
                 </dl>
             }
         })}
+    }
+}
+
+/// "Edit …": back to the step that holds it, everything kept.
+#[component]
+fn EditStep(step: WizardStep, what: &'static str) -> impl IntoView {
+    let wizard = use_wizard();
+    view! {
+        <button
+            type="button"
+            class="button-small button-quiet"
+            aria-label=format!("Edit {what}")
+            on:click=move |_| {
+                let _ = wizard.draft.try_update(|d| d.jump_to(step));
+                wizard.moved();
+            }
+        >
+            "Edit"
+        </button>
     }
 }
 

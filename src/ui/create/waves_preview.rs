@@ -1,7 +1,9 @@
-//! The execution waves the dependencies give, drawn as columns left to right; a cycle is
-//! named instead.
+//! The execution waves the dependencies give, drawn as the same dependency graph the session's
+//! detail shows (and listed for screen readers); a cycle is named instead.
 
 use super::use_wizard;
+use crate::domain::attention::Attention;
+use crate::ui::components::{DependencyGraph, GraphAgent};
 use crate::ui::model::wizard::waves_in_order;
 use leptos::prelude::*;
 
@@ -25,8 +27,24 @@ pub fn WavesPreview() -> impl IntoView {
             {move || match waves.get() {
                 Ok(waves) => {
                     let count = waves.len();
+                    let graph: Vec<GraphAgent> = waves
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(i, agents)| agents.iter().map(move |agent| (i, agent)))
+                        .map(|(i, agent)| {
+                            let (role, deps) = role_of(agent);
+                            GraphAgent {
+                                id: agent.clone(),
+                                role,
+                                wave: Some(i as u32 + 1),
+                                depends_on: deps,
+                                attention: Attention::NotStarted,
+                            }
+                        })
+                        .collect();
                     view! {
-                        <ol class="wizard-waves" aria-label=format!("{count} execution wave{}", if count == 1 { "" } else { "s" })>
+                        <DependencyGraph agents=graph />
+                        <ol class="wizard-waves visually-hidden" aria-label=format!("{count} execution wave{}", if count == 1 { "" } else { "s" })>
                             {waves
                                 .into_iter()
                                 .enumerate()
@@ -59,7 +77,7 @@ pub fn WavesPreview() -> impl IntoView {
                 }
                 Err(cycle) => view! {
                     <p class="wizard-waves__cycle">
-                        <span aria-hidden="true">"⚠ "</span>
+                        <crate::ui::components::Icon name=crate::ui::components::IconName::Warning />
                         "No waves: " {cycle} "."
                     </p>
                 }

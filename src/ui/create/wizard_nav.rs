@@ -45,7 +45,7 @@ pub fn WizardNav(step: Memo<WizardStep>) -> impl IntoView {
                 // Without JavaScript the button could do nothing: say so by disabling it.
                 <button
                     type="button"
-                    class="wizard-nav__next"
+                    class="wizard-nav__next button-primary"
                     on:click=next
                     disabled=move || !hydrated.get()
                 >
@@ -58,7 +58,7 @@ pub fn WizardNav(step: Memo<WizardStep>) -> impl IntoView {
                 </span>
                 <button
                     type="button"
-                    class="wizard-nav__next wizard-generate__button"
+                    class="wizard-nav__next wizard-generate__button button-primary"
                     on:click=move |_| wizard.generate()
                     aria-disabled=move || generating.get().to_string()
                     aria-describedby=move || {

@@ -1,21 +1,29 @@
-//! Search and status filtering of the session list (pure, so the server render and the browser
-//! agree on what is shown).
+//! Search, attention filter and order of the session list (pure, so the server render and the
+//! browser agree on what is shown).
 
-use crate::domain::{InvalidSession, SessionStatus, SessionSummary};
+use crate::domain::attention::Attention;
+use crate::domain::{InvalidSession, SessionSummary};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StatusFilter {
     All,
-    Only(SessionStatus),
+    /// Needs input, blocked or stale: a person should act.
+    NeedsAttention,
+    Only(Attention),
     Unreadable,
 }
 
 impl StatusFilter {
-    pub const ALL: [StatusFilter; 5] = [
+    pub const ALL: [StatusFilter; 10] = [
         Self::All,
-        Self::Only(SessionStatus::NotStarted),
-        Self::Only(SessionStatus::InProgress),
-        Self::Only(SessionStatus::Complete),
+        Self::NeedsAttention,
+        Self::Only(Attention::NeedsInput),
+        Self::Only(Attention::Blocked),
+        Self::Only(Attention::Stale),
+        Self::Only(Attention::Running),
+        Self::Only(Attention::Waiting),
+        Self::Only(Attention::NotStarted),
+        Self::Only(Attention::Complete),
         Self::Unreadable,
     ];
 
@@ -23,7 +31,8 @@ impl StatusFilter {
     pub fn from_query(raw: Option<&str>) -> Self {
         match raw {
             Some("unreadable") => Self::Unreadable,
-            Some(raw) => SessionStatus::parse_explicit(raw).map_or(Self::All, Self::Only),
+            Some("needs_attention") => Self::NeedsAttention,
+            Some(raw) => Attention::parse(raw).map_or(Self::All, Self::Only),
             None => Self::All,
         }
     }
@@ -31,24 +40,75 @@ impl StatusFilter {
     pub fn slug(self) -> &'static str {
         match self {
             Self::All => "all",
-            Self::Only(status) => status.as_str(),
+            Self::NeedsAttention => "needs_attention",
+            Self::Only(attention) => attention.as_str(),
             Self::Unreadable => "unreadable",
         }
     }
 
     pub fn label(self) -> &'static str {
         match self {
-            Self::All => "All statuses",
-            Self::Only(status) => status.label(),
+            Self::All => "All sessions",
+            Self::NeedsAttention => "Needs attention",
+            Self::Only(attention) => attention.label(),
             Self::Unreadable => "Unreadable",
         }
     }
 
-    pub fn count(self, sessions: &[SessionSummary], invalid: &[InvalidSession]) -> usize {
+    fn keeps(self, session: &SessionSummary) -> bool {
+        let attention = session.attention.attention;
         match self {
-            Self::All => sessions.len() + invalid.len(),
-            Self::Only(status) => sessions.iter().filter(|s| s.status == status).count(),
-            Self::Unreadable => invalid.len(),
+            Self::All => true,
+            Self::NeedsAttention => attention.needs_a_person(),
+            Self::Only(wanted) => attention == wanted,
+            Self::Unreadable => false,
+        }
+    }
+
+    fn keeps_invalid(self) -> bool {
+        matches!(self, Self::All | Self::Unreadable)
+    }
+
+    pub fn count(self, sessions: &[SessionSummary], invalid: &[InvalidSession]) -> usize {
+        let readable = sessions.iter().filter(|s| self.keeps(s)).count();
+        readable
+            + if self.keeps_invalid() {
+                invalid.len()
+            } else {
+                0
+            }
+    }
+}
+
+/// The list's order: `?sort=newest`, else most urgent first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SortOrder {
+    #[default]
+    Attention,
+    Newest,
+}
+
+impl SortOrder {
+    pub const ALL: [SortOrder; 2] = [Self::Attention, Self::Newest];
+
+    pub fn from_query(raw: Option<&str>) -> Self {
+        match raw {
+            Some("newest") => Self::Newest,
+            _ => Self::Attention,
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Attention => "attention",
+            Self::Newest => "newest",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Attention => "Needs attention first",
+            Self::Newest => "Newest first",
         }
     }
 }
@@ -75,20 +135,23 @@ fn words(query: &str) -> impl Iterator<Item = String> + '_ {
     query.split_whitespace().map(str::to_lowercase)
 }
 
+/// The sessions to show, in `order`.
 pub fn filter_sessions<'a>(
     sessions: &'a [SessionSummary],
     query: &str,
     status: StatusFilter,
+    order: SortOrder,
 ) -> Vec<&'a SessionSummary> {
-    sessions
+    let mut shown: Vec<&SessionSummary> = sessions
         .iter()
-        .filter(|s| match status {
-            StatusFilter::All => true,
-            StatusFilter::Only(wanted) => s.status == wanted,
-            StatusFilter::Unreadable => false,
-        })
+        .filter(|s| status.keeps(s))
         .filter(|s| matches_search(s, query))
-        .collect()
+        .collect();
+    match order {
+        SortOrder::Attention => shown.sort_by(|a, b| SessionSummary::attention_first(a, b)),
+        SortOrder::Newest => shown.sort_by(|a, b| SessionSummary::newest_first(a, b)),
+    }
+    shown
 }
 
 pub fn filter_invalid<'a>(
@@ -96,7 +159,7 @@ pub fn filter_invalid<'a>(
     query: &str,
     status: StatusFilter,
 ) -> Vec<&'a InvalidSession> {
-    if !matches!(status, StatusFilter::All | StatusFilter::Unreadable) {
+    if !status.keeps_invalid() {
         return Vec::new();
     }
     invalid
@@ -108,23 +171,29 @@ pub fn filter_invalid<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Aggregation, StatusSource};
+    use crate::domain::attention::SessionAttention;
+    use crate::domain::{Aggregation, SessionStatus, StatusSource};
 
-    fn session(id: &str, name: &str, status: SessionStatus) -> SessionSummary {
+    fn session(id: &str, attention: Attention, active_ms: i64) -> SessionSummary {
         SessionSummary {
             id: id.into(),
             workorder_id: None,
-            feature_name: name.into(),
+            feature_name: format!("Login form {id}"),
             description: "Refactor the Auth module".into(),
-            status,
+            status: SessionStatus::InProgress,
             status_source: StatusSource::Calculated,
             created: None,
-            created_ms: 0,
+            created_ms: active_ms,
             updated_ms: 0,
             total_agents: 0,
             completed_agents: 0,
             aggregation: Aggregation::default(),
             open_questions: 0,
+            attention: SessionAttention {
+                attention,
+                last_activity_ms: active_ms,
+                ..Default::default()
+            },
             version: 0,
             warnings: vec![],
             stale: false,
@@ -132,9 +201,13 @@ mod tests {
         }
     }
 
+    fn ids(shown: Vec<&SessionSummary>) -> Vec<&str> {
+        shown.into_iter().map(|s| s.id.as_str()).collect()
+    }
+
     #[test]
     fn search_matches_every_word_anywhere_ignoring_case() {
-        let s = session("WO-1", "Login form", SessionStatus::InProgress);
+        let s = session("WO-1", Attention::Running, 0);
         assert!(matches_search(&s, ""));
         assert!(matches_search(&s, "login AUTH"));
         assert!(matches_search(&s, "wo-1"));
@@ -142,34 +215,65 @@ mod tests {
     }
 
     #[test]
-    fn status_filter_and_counts() {
+    fn most_urgent_first_then_most_recently_active() {
         let sessions = vec![
-            session("a", "A", SessionStatus::InProgress),
-            session("b", "B", SessionStatus::Complete),
-            session("c", "C", SessionStatus::InProgress),
+            session("done", Attention::Complete, 9),
+            session("old-running", Attention::Running, 1),
+            session("blocked", Attention::Blocked, 0),
+            session("new-running", Attention::Running, 5),
+            session("asking", Attention::NeedsInput, 0),
+        ];
+        let all = StatusFilter::All;
+        assert_eq!(
+            ids(filter_sessions(&sessions, "", all, SortOrder::Attention)),
+            ["asking", "blocked", "new-running", "old-running", "done"]
+        );
+        assert_eq!(
+            ids(filter_sessions(&sessions, "", all, SortOrder::Newest)),
+            ["done", "new-running", "old-running", "asking", "blocked"]
+        );
+    }
+
+    #[test]
+    fn attention_filters_and_counts() {
+        let sessions = vec![
+            session("a", Attention::Running, 0),
+            session("b", Attention::Stale, 0),
+            session("c", Attention::Blocked, 0),
+            session("d", Attention::Complete, 0),
         ];
         let invalid = vec![InvalidSession {
             id: "x".into(),
             error: "bad json".into(),
             updated_ms: 0,
         }];
-        let in_progress = StatusFilter::Only(SessionStatus::InProgress);
-        assert_eq!(filter_sessions(&sessions, "", in_progress).len(), 2);
-        assert_eq!(in_progress.count(&sessions, &invalid), 2);
-        assert_eq!(StatusFilter::All.count(&sessions, &invalid), 4);
-        assert!(filter_sessions(&sessions, "", StatusFilter::Unreadable).is_empty());
+        let order = SortOrder::Attention;
+        let needs = StatusFilter::NeedsAttention;
+        assert_eq!(
+            ids(filter_sessions(&sessions, "", needs, order)),
+            ["c", "b"]
+        );
+        assert_eq!(needs.count(&sessions, &invalid), 2);
+        let running = StatusFilter::Only(Attention::Running);
+        assert_eq!(ids(filter_sessions(&sessions, "", running, order)), ["a"]);
+        // "All" counts what it shows: the readable sessions and the unreadable ones.
+        assert_eq!(StatusFilter::All.count(&sessions, &invalid), 5);
+        assert!(filter_sessions(&sessions, "", StatusFilter::Unreadable, order).is_empty());
         assert_eq!(
             filter_invalid(&invalid, "json", StatusFilter::Unreadable).len(),
             1
         );
-        assert!(filter_invalid(&invalid, "", in_progress).is_empty());
+        assert!(filter_invalid(&invalid, "", needs).is_empty());
     }
 
     #[test]
-    fn filter_query_round_trips() {
+    fn filter_and_order_queries_round_trip() {
         for filter in StatusFilter::ALL {
             assert_eq!(StatusFilter::from_query(Some(filter.slug())), filter);
         }
         assert_eq!(StatusFilter::from_query(Some("created")), StatusFilter::All);
+        for order in SortOrder::ALL {
+            assert_eq!(SortOrder::from_query(Some(order.slug())), order);
+        }
     }
 }

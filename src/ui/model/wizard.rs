@@ -111,6 +111,8 @@ pub enum StubChoice {
 pub struct WizardDraft {
     pub version: u32,
     pub step: WizardStep,
+    /// The furthest step reached: the steps up to it can be clicked to go back to.
+    pub furthest: WizardStep,
     pub stub_choice: StubChoice,
     /// The picked stub's `agents_involved`: the roles step 3 starts from.
     pub agents_involved: Vec<String>,
@@ -145,11 +147,44 @@ impl WizardDraft {
     /// The step after a Next that passed validation; entering the agents step fills the roster.
     pub fn advance(&mut self) {
         if let Some(next) = self.step.next() {
-            if next == WizardStep::Agents {
-                self.ensure_agents();
-            }
-            self.step = next;
+            self.enter(next);
         }
+    }
+
+    fn enter(&mut self, step: WizardStep) {
+        if step >= WizardStep::Agents {
+            self.ensure_agents();
+        }
+        self.step = step;
+        self.furthest = self.furthest.max(step);
+    }
+
+    /// A click on a step of the indicator: back to any visited step; forward to a visited one
+    /// only through steps that are valid (else `Err` with the first step that is not, and its
+    /// problems). Step 5 is reached by generating, never by a click.
+    pub fn jump_to(&mut self, target: WizardStep) -> Result<(), (WizardStep, FieldErrors)> {
+        if !self.can_jump_to(target) {
+            return Ok(());
+        }
+        let mut step = self.step;
+        while step < target {
+            let errors = validate_step(&self.request, step);
+            if !errors.is_empty() {
+                self.step = step;
+                return Err((step, errors));
+            }
+            step = step.next().unwrap_or(target);
+        }
+        self.enter(target);
+        Ok(())
+    }
+
+    /// Visited, not the current one, and not a way around generating or past it.
+    pub fn can_jump_to(&self, target: WizardStep) -> bool {
+        target != self.step
+            && target <= self.furthest
+            && target < WizardStep::Complete
+            && self.step < WizardStep::Complete
     }
 
     pub fn go_back(&mut self) {
@@ -330,13 +365,22 @@ impl WizardDraft {
             .collect();
         while agents.len() < count {
             let n = agents.len() + 1;
-            let id = (n..)
-                .map(|k| format!("agent-{k}"))
-                .find(|id| !agents.iter().any(|a| &a.agent_id == id))
-                .unwrap_or_default();
+            let role = self.agents_involved.get(n - 1).cloned().unwrap_or_default();
+            let taken = |id: &str| agents.iter().any(|a| a.agent_id == id);
+            // The stub's names become the ids ("Backend: the store" is `backend`), so the
+            // prompts, files and the Monitor speak of the roster the stub's author wrote.
+            let name = roster_name(&role);
+            let id = if name.is_empty() {
+                (n..).map(|k| format!("agent-{k}")).find(|id| !taken(id))
+            } else {
+                std::iter::once(name.clone())
+                    .chain((2..).map(|k| format!("{name}-{k}")))
+                    .find(|id| !taken(id))
+            }
+            .unwrap_or_default();
             agents.push(AgentPlan {
                 agent_id: id,
-                role: self.agents_involved.get(n - 1).cloned().unwrap_or_default(),
+                role,
                 instructions: blocks.clone(),
                 attachments: Vec::new(),
                 depends_on: Vec::new(),
@@ -379,6 +423,41 @@ impl WizardDraft {
         self.generated = Some(generated);
         self.step = WizardStep::Complete;
     }
+}
+
+/// The id an agent of role `role` gets: the words before any ':' or '(' as a lowercase slug
+/// of letters, digits and '-' (at most 40 characters); empty when nothing usable is left.
+pub fn roster_name(role: &str) -> String {
+    let head = role.split([':', '(']).next().unwrap_or_default();
+    let mut name = String::new();
+    for c in head.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            name.push(c);
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let name = name.trim_end_matches('-');
+    name.chars()
+        .take(40)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned()
+}
+
+/// `path` in at most `max` characters, cut from the left at a `/` where it can be
+/// (`…/monitor/session_list.rs`): the end of a path is what tells files apart.
+pub fn short_path(path: &str, max: usize) -> String {
+    let count = path.chars().count();
+    if count <= max {
+        return path.to_owned();
+    }
+    let tail: String = path.chars().skip(count - (max - 1)).collect();
+    let tail = match tail.find('/') {
+        Some(at) if at + 1 < tail.len() => &tail[at..],
+        _ => &tail,
+    };
+    format!("…{tail}")
 }
 
 fn non_blank(text: &str) -> Option<String> {
@@ -485,6 +564,68 @@ pub fn waves_in_order(request: &CreateRequest) -> Result<Vec<Vec<String>>, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn visited_steps_can_be_clicked_and_forward_only_through_valid_ones() {
+        let mut draft = WizardDraft::new();
+        assert!(!draft.can_jump_to(WizardStep::Context), "not visited yet");
+        draft.furthest = WizardStep::Generate;
+        draft.step = WizardStep::Stub;
+        // Step 1 is empty: the jump stops there, with its problems.
+        let (stopped, errors) = draft.jump_to(WizardStep::Agents).unwrap_err();
+        assert_eq!((stopped, draft.step), (WizardStep::Stub, WizardStep::Stub));
+        assert!(errors.get("stub").is_some(), "{errors:?}");
+        draft.step = WizardStep::Generate;
+        draft.jump_to(WizardStep::Context).unwrap();
+        assert_eq!(draft.step, WizardStep::Context, "back is always allowed");
+        assert!(!draft.can_jump_to(WizardStep::Complete));
+        draft.step = WizardStep::Complete;
+        assert!(
+            !draft.can_jump_to(WizardStep::Stub),
+            "a written session is not edited"
+        );
+    }
+
+    #[test]
+    fn long_paths_are_cut_from_the_left_at_a_slash() {
+        assert_eq!(short_path("src/lib.rs", 20), "src/lib.rs");
+        let cut = short_path("src/ui/monitor/very/deep/session_list.rs", 24);
+        assert_eq!(cut, "…/deep/session_list.rs");
+        assert!(cut.chars().count() <= 24);
+        assert_eq!(
+            short_path("a-very-long-file-name-without-folders.rs", 12),
+            "…-folders.rs"
+        );
+    }
+
+    #[test]
+    fn the_stubs_names_become_the_agent_ids() {
+        assert_eq!(roster_name("Backend: the session store"), "backend");
+        assert_eq!(roster_name("  Front End (React) "), "front-end");
+        assert_eq!(roster_name("QA / Tests"), "qa-tests");
+        assert_eq!(
+            roster_name("Ünïcode"),
+            "n-code",
+            "only letters and digits a URL keeps"
+        );
+        assert_eq!(roster_name("::"), "");
+        let mut draft = WizardDraft::new();
+        draft.agents_involved = vec![
+            "Tests".into(),
+            "Tests".into(),
+            "".into(),
+            "Docs: guides".into(),
+        ];
+        draft.set_agent_count(4);
+        let ids: Vec<&str> = draft
+            .request
+            .agents
+            .iter()
+            .map(|a| a.agent_id.as_str())
+            .collect();
+        assert_eq!(ids, ["tests", "tests-2", "agent-3", "docs"]);
+        assert_eq!(draft.request.agents[3].role, "Docs: guides");
+    }
     use crate::domain::context::ContextFile;
     use crate::domain::create::overlap_warnings;
 
@@ -522,7 +663,7 @@ mod tests {
             .map(|a| a.role.as_str())
             .collect();
         assert_eq!(roles, ["Backend", "Tests"]);
-        assert_eq!(draft.request.agents[1].agent_id, "agent-2");
+        assert_eq!(draft.request.agents[1].agent_id, "tests");
         assert_eq!(draft.request.agents[1].instructions, ["b1"]);
 
         // The same stub again keeps the roster; another one empties it.

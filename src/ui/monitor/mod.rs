@@ -163,23 +163,29 @@ fn RefreshButton(#[prop(into)] params: Vec<(&'static str, String)>) -> impl Into
 #[component]
 fn ConnectionIndicator() -> impl IntoView {
     let monitor = use_monitor();
+    use crate::ui::components::{Icon, IconName};
     let state = move || match (monitor.live.channel.get(), monitor.fetch_failed.get()) {
         (_, true) => (
             "offline",
-            "✕",
+            IconName::Offline,
             "Offline".to_owned(),
             "cannot reach the hub; retrying".to_owned(),
         ),
         (Channel::Live, false) => (
             "live",
-            "●",
+            IconName::Live,
             "Live".to_owned(),
             "changes appear as they happen".to_owned(),
         ),
-        (Channel::Connecting, false) => ("connecting", "◌", "Connecting".to_owned(), String::new()),
+        (Channel::Connecting, false) => (
+            "connecting",
+            IconName::Polling,
+            "Connecting".to_owned(),
+            String::new(),
+        ),
         (Channel::Down, false) => (
             "polling",
-            "◌",
+            IconName::Polling,
             "Polling".to_owned(),
             format!(
                 "live updates are down; checking every {} s",
@@ -190,13 +196,16 @@ fn ConnectionIndicator() -> impl IntoView {
     view! {
         <div class="connection">
             <p class=move || format!("connection__state connection__state--{}", state().0)>
-                <span aria-hidden="true">{move || state().1}" "</span>
+                {move || view! { <Icon name=state().1 /> }}
                 <strong>{move || state().2}</strong>
-                {move || { let detail = state().3; (!detail.is_empty()).then(|| format!(": {detail}")) }}
+                <span class="connection__detail">
+                    {move || { let detail = state().3; (!detail.is_empty()).then(|| format!(": {detail}")) }}
+                </span>
             </p>
             {move || match monitor.notifications.permission.get() {
                 Permission::Ask => Some(view! {
-                    <button type="button" class="button-small" on:click=move |_| monitor.notifications.request.run(())>
+                    <button type="button" class="button-small button-quiet" on:click=move |_| monitor.notifications.request.run(())>
+                        <Icon name=IconName::Bell />
                         "Enable notifications"
                     </button>
                 }.into_any()),
@@ -204,7 +213,7 @@ fn ConnectionIndicator() -> impl IntoView {
                 Permission::Denied | Permission::Unsupported => None,
             }}
             {move || monitor.detection.get().filter(|d| d.degraded).map(|d| view! {
-                <p class="connection__degraded"><span aria-hidden="true">"⚠ "</span>"Change detection degraded: " {d.detail}</p>
+                <p class="connection__degraded"><Icon name=IconName::Warning />"Change detection degraded: " {d.detail}</p>
             })}
         </div>
     }

@@ -33,7 +33,13 @@ pub fn viewer_href(session: &str, agent: &str, path: Option<&str>) -> String {
 
 /// "View Output": a GET form, so that it opens the viewer without JavaScript too.
 #[component]
-pub fn ViewOutputButton(session: String, agent: String) -> impl IntoView {
+pub fn ViewOutputButton(
+    session: String,
+    agent: String,
+    /// The file exists; until then the button is quiet and says so (the viewer still opens,
+    /// and shows the file as soon as the agent writes it).
+    ready: bool,
+) -> impl IntoView {
     let navigate = use_navigate();
     let href = viewer_href(&session, &agent, None);
     view! {
@@ -49,7 +55,10 @@ pub fn ViewOutputButton(session: String, agent: String) -> impl IntoView {
             <input type="hidden" name="tab" value="monitor" />
             <input type="hidden" name="session" value=session.clone() />
             <input type="hidden" name="output" value=agent.clone() />
-            <button type="submit" id=opener_id(&agent) class="button-small">"View Output"</button>
+            <button type="submit" id=opener_id(&agent) class=if ready { "button-small" } else { "button-small button-quiet" }>
+                "View Output"
+            </button>
+            {(!ready).then(|| view! { <span class="muted output-pending">" not written yet"</span> })}
         </form>
     }
 }

@@ -212,7 +212,7 @@ fn SessionQuestionItem(
         let by = question.answered_by.clone().unwrap_or_default();
         view! {
             <p class="question__answered">
-                <span aria-hidden="true">"✓ "</span>
+                <crate::ui::components::Icon name=crate::ui::components::IconName::Complete />
                 "Answered: " <strong class="agent-text">{answer}</strong>
                 {(!by.is_empty()).then(|| view! { " " <span class="muted">"by " <span class="agent-text">{by}</span></span> })}
             </p>

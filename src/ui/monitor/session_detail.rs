@@ -5,15 +5,16 @@ use super::questions::SessionQuestions;
 use super::refetch::{use_refetch, UseRefetchReturn};
 use super::waves::Waves;
 use super::{use_monitor, RefreshButton, RefreshError, LIST_HREF};
-use crate::domain::monitor::{DetailAnswer, MonitorSettings};
+use crate::domain::attention::Attention;
+use crate::domain::monitor::DetailAnswer;
 use crate::domain::{AgentStatus, AgentView, HubError, SessionDetail};
 use crate::server_fns::sessions::get_session;
 use crate::ui::components::{
-    titled, with_open_questions, AgentStatusBadge, LocalTime, NeedsInputBadge, PageTitle,
-    SessionStatusBadge,
+    titled, with_open_questions, AgentStatusBadge, AttentionBadge, Icon, IconName, LocalTime,
+    PageTitle,
 };
 use crate::ui::model::announce::detail_changes;
-use crate::ui::model::time::{duration_words, relative_time};
+use crate::ui::model::time::relative_time;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -74,7 +75,6 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
     monitor
         .poll_interval_ms
         .set(initial.settings.poll_interval_ms);
-    let settings = initial.settings;
     let id = initial.session.summary.id.clone();
     let detail = RwSignal::new(initial.session.clone());
     let open_questions = RwSignal::new(initial.open_questions);
@@ -118,7 +118,7 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
         <SessionQuestions session=session.clone() questions now on_answered />
         <ProgressSection detail />
         <OrchestratorSection detail />
-        <AgentsSection detail now settings session=session.clone() />
+        <AgentsSection detail now session=session.clone() />
         {move || viewer.get().map(|(agent, path)| {
             view! { <OutputViewer session=session.clone() agent path /> }
         })}
@@ -141,6 +141,7 @@ fn DetailHeader(
     id: String,
     open_questions: RwSignal<usize>,
 ) -> impl IntoView {
+    let monitor = use_monitor();
     let summary = move || detail.with(|d| d.summary.clone());
     let title = Signal::derive(move || {
         with_open_questions(
@@ -154,11 +155,19 @@ fn DetailHeader(
             <div>
                 <h2>{move || summary().feature_name}</h2>
                 <p class="detail-head__status">
-                    {move || view! { <SessionStatusBadge status=summary().status /> }}
+                    {move || view! { <AttentionBadge attention=summary().attention.attention /> }}
+                    {move || {
+                        let s = summary();
+                        format!(" · {} of {} agents complete", s.completed_agents, s.total_agents)
+                    }}
                     <span class="muted">
-                        {move || match summary().status_source {
-                            crate::domain::StatusSource::Explicit => " (set in communication.json)",
-                            crate::domain::StatusSource::Calculated => " (from its agents)",
+                        {move || {
+                            let s = summary();
+                            let source = match s.status_source {
+                                crate::domain::StatusSource::Explicit => "set in communication.json",
+                                crate::domain::StatusSource::Calculated => "from its agents",
+                            };
+                            format!(" · session status {} ({source})", s.status.label().to_lowercase())
                         }}
                     </span>
                 </p>
@@ -169,12 +178,15 @@ fn DetailHeader(
                     <code>{id.clone()}</code>
                     {move || summary().workorder_id.map(|wo| view! { " · work order " <span class="agent-text">{wo}</span> })}
                     " · created " {move || view! { <LocalTime ms=summary().created_ms /> }}
-                    " · updated " {move || relative_time(now.get(), summary().updated_ms)}
+                    " · active " {move || relative_time(now.get(), summary().attention.last_activity_ms)}
                 </p>
             </div>
             <div class="detail-head__actions">
                 <RefreshButton params=vec![("tab", "monitor".to_string()), ("session", id.clone())] />
-                <p class="refreshed">"Refreshed " {move || relative_time(now.get(), refreshed_at.get())}</p>
+                <p class="refreshed">
+                    {move || if monitor.fetch_failed.get() { "Not current: last refreshed " } else { "Refreshed " }}
+                    {move || relative_time(now.get(), refreshed_at.get())}
+                </p>
             </div>
         </header>
     }
@@ -193,7 +205,7 @@ fn DetailNotices(detail: RwSignal<SessionDetail>) -> impl IntoView {
         </Show>
         <Show when=move || !summary().warnings.is_empty()>
             <ul class="warnings" aria-label="Warnings">
-                {move || summary().warnings.into_iter().map(|w| view! { <li><span aria-hidden="true">"⚠ "</span>{w}</li> }).collect_view()}
+                {move || summary().warnings.into_iter().map(|w| view! { <li><Icon name=IconName::Warning />{w}</li> }).collect_view()}
             </ul>
         </Show>
     }
@@ -206,16 +218,18 @@ fn ProgressSection(detail: RwSignal<SessionDetail>) -> impl IntoView {
         <section aria-labelledby="progress-heading" class="detail-section">
             <h3 id="progress-heading">"Progress"</h3>
             {move || {
-                let counts = detail.with(|d| d.summary.aggregation);
+                let counts = detail.with(|d| d.summary.attention.attention_counts);
+                let unknown = detail.with(|d| d.summary.aggregation.unknown);
                 view! {
                     <dl class="counts">
-                        <div><dt>"Agents"</dt><dd>{counts.total}</dd></div>
-                        <div><dt>"Complete"</dt><dd>{counts.completed}</dd></div>
-                        <div><dt>"In progress"</dt><dd>{counts.in_progress}</dd></div>
-                        <div><dt>"Not started"</dt><dd>{counts.not_started}</dd></div>
-                        <div><dt>"Blocked"</dt><dd>{counts.blocked}</dd></div>
-                        <div><dt>"Need input"</dt><dd>{counts.needs_input}</dd></div>
-                        {(counts.unknown > 0).then(|| view! { <div><dt>"Unknown status"</dt><dd>{counts.unknown}</dd></div> })}
+                        <div><dt>"Agents"</dt><dd>{counts.total()}</dd></div>
+                        {Attention::ALL.into_iter().map(|state| view! {
+                            <div class=format!("counts__{}", state.as_str())>
+                                <dt><Icon name=IconName::of(state) />{state.label()}</dt>
+                                <dd>{counts.get(state)}</dd>
+                            </div>
+                        }).collect_view()}
+                        {(unknown > 0).then(|| view! { <div><dt>"Unknown status"</dt><dd>{unknown}</dd></div> })}
                     </dl>
                 }
             }}
@@ -246,7 +260,6 @@ fn OrchestratorSection(detail: RwSignal<SessionDetail>) -> impl IntoView {
 fn AgentsSection(
     detail: RwSignal<SessionDetail>,
     now: RwSignal<i64>,
-    settings: MonitorSettings,
     session: String,
 ) -> impl IntoView {
     view! {
@@ -262,23 +275,26 @@ fn AgentsSection(
                             <th scope="col">"Wave"</th>
                             <th scope="col">"Depends on"</th>
                             <th scope="col">"Output"</th>
-                            <th scope="col">"Updated"</th>
+                            <th scope="col">"Active"</th>
                         </tr>
                     </thead>
                     <tbody>
                         <For
-                            each=move || detail.with(|d| d.agents.clone())
-                            key=|agent| (
+                            each=move || detail.with(|d| d.agents.clone().into_iter().enumerate().collect::<Vec<_>>())
+                            key=|(index, agent)| (
+                                *index,
                                 agent.agent_id.clone(),
                                 agent.status.clone(),
                                 agent.updated_ms,
                                 agent.blocked_by.clone(),
-                                agent.needs_input,
+                                agent.attention,
+                                agent.output_ready,
                                 agent.status_message.clone(),
+                                agent.notes.clone(),
                             )
-                            let:agent
+                            let:((index, agent))
                         >
-                            <AgentRow agent now settings session=session.clone() />
+                            <AgentRow index agent now session=session.clone() />
                         </For>
                     </tbody>
                 </table>
@@ -324,41 +340,36 @@ fn InstructionsSection(detail: RwSignal<SessionDetail>) -> impl IntoView {
     .into_any()
 }
 
+/// One agent: what it needs first (its attention, and why), then its status and the rest.
+/// Each cell names its column too, for the phone layout where rows become cards.
 #[component]
-fn AgentRow(
-    agent: AgentView,
-    now: RwSignal<i64>,
-    settings: MonitorSettings,
-    session: String,
-) -> impl IntoView {
+fn AgentRow(index: usize, agent: AgentView, now: RwSignal<i64>, session: String) -> impl IntoView {
     let updated_ms = agent.updated_ms;
-    let in_progress = agent.status == AgentStatus::InProgress;
-    let stale_for = move || {
-        let idle = now.get() - updated_ms;
-        (in_progress && idle > settings.stale_after_ms as i64).then_some(idle as u64)
-    };
+    let attention = agent.attention;
+    // The status adds something when the attention does not already say it.
+    let status_too = !matches!(
+        (attention, &agent.status),
+        (Attention::Blocked, AgentStatus::Blocked)
+            | (Attention::Complete, AgentStatus::Complete)
+            | (Attention::Running, AgentStatus::InProgress)
+            | (Attention::NotStarted, AgentStatus::NotStarted)
+    );
+    let reason = agent.reason().map(str::to_owned);
     view! {
-        <tr>
+        <tr id=super::waves::agent_anchor(index) class=format!("agent-row agent-row--{}", attention.as_str())>
             <th scope="row"><code>{agent.agent_id.clone()}</code></th>
-            <td>{agent.role.clone().unwrap_or_default()}</td>
-            <td>
-                <AgentStatusBadge status=agent.status.clone() />
-                <NeedsInputBadge agents=usize::from(agent.needs_input) single=true />
-                {agent.status_message.clone().map(|message| view! {
-                    <p class="status-message agent-text">{message}</p>
-                })}
-                {move || stale_for().map(|idle| view! {
-                    <span class="badge badge--warn" title=format!("In progress with no update for {}", duration_words(idle))>
-                        <span aria-hidden="true">"⏸ "</span>"Stale"
-                    </span>
-                })}
+            <td data-label="Role">{agent.role.clone().unwrap_or_default()}</td>
+            <td data-label="Status">
+                <AttentionBadge attention />
+                {status_too.then(|| view! { <span class="agent-row__status">" " <AgentStatusBadge status=agent.status.clone() /></span> })}
+                {reason.map(|reason| view! { <p class="status-message agent-text">{reason}</p> })}
                 {(!agent.blocked_by.is_empty()).then(|| view! {
                     <p class="blocked-by">"Waiting for " {agent.blocked_by.join(", ")}</p>
                 })}
             </td>
-            <td>{agent.wave.map(|w| w.to_string()).unwrap_or_else(|| "–".into())}</td>
-            <td>{if agent.depends_on.is_empty() { "–".to_string() } else { agent.depends_on.join(", ") }}</td>
-            <td>
+            <td data-label="Wave">{agent.wave.map(|w| w.to_string()).unwrap_or_else(|| "–".into())}</td>
+            <td data-label="Depends on">{if agent.depends_on.is_empty() { "–".to_string() } else { agent.depends_on.join(", ") }}</td>
+            <td data-label="Output">
                 {if agent.outputs.is_empty() {
                     view! { <span class="muted">"none named"</span> }.into_any()
                 } else {
@@ -366,11 +377,11 @@ fn AgentRow(
                         <ul class="outputs">
                             {agent.outputs.iter().map(|path| view! { <li><code>{path.clone()}</code></li> }).collect_view()}
                         </ul>
-                        <ViewOutputButton session agent=agent.agent_id.clone() />
+                        <ViewOutputButton session agent=agent.agent_id.clone() ready=agent.output_ready />
                     }.into_any()
                 }}
             </td>
-            <td>{move || relative_time(now.get(), updated_ms)}</td>
+            <td data-label="Active">{move || relative_time(now.get(), updated_ms)}</td>
         </tr>
     }
 }

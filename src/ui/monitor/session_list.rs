@@ -1,16 +1,18 @@
-//! The list of sessions: search, status filter, invalid entries, empty state.
+//! The list of sessions, most urgent first: search, attention filter, order, invalid entries,
+//! empty state; `/` focuses the search, `j`/`k` move between sessions, Enter opens one.
 
 use super::questions::NeedsYou;
 use super::refetch::{use_refetch, UseRefetchReturn};
 use super::{session_href, use_monitor, RefreshButton, RefreshError};
+use crate::domain::attention::Attention;
 use crate::domain::monitor::ListAnswer;
 use crate::domain::{InvalidSession, SessionSummary};
 use crate::server_fns::sessions::list_sessions;
 use crate::ui::components::{
-    with_open_questions, LocalTime, Meter, NeedsInputBadge, PageTitle, SessionStatusBadge,
+    with_open_questions, AttentionBadge, Icon, IconName, LocalTime, PageTitle,
 };
 use crate::ui::model::announce::{list_changes, question_changes};
-use crate::ui::model::filter::{filter_invalid, filter_sessions, StatusFilter};
+use crate::ui::model::filter::{filter_invalid, filter_sessions, SortOrder, StatusFilter};
 use crate::ui::model::time::relative_time;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -74,6 +76,7 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
     let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
     let status =
         Memo::new(move |_| StatusFilter::from_query(query.read().get("status").as_deref()));
+    let order = Memo::new(move |_| SortOrder::from_query(query.read().get("sort").as_deref()));
     let limit = Memo::new(move |_| {
         query
             .read()
@@ -98,10 +101,12 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
         navigate(&format!("/sessions{}", params.to_query_string()), options);
     };
     let set_param_too = set_param.clone();
+    let set_param_three = set_param.clone();
+    use_list_keys();
 
     let visible = Memo::new(move |_| {
         list.with(|list| {
-            filter_sessions(&list.sessions, &search.get(), status.get())
+            filter_sessions(&list.sessions, &search.get(), status.get(), order.get())
                 .into_iter()
                 .cloned()
                 .collect::<Vec<_>>()
@@ -135,13 +140,15 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
         <NeedsYou questions now on_answered />
         <div class="monitor-head">
             <h2 id="sessions-heading">
-                "Sessions " <span class="count">{move || format!("({})", list.with(|l| l.count))}</span>
+                "Sessions " <span class="count">{move || {
+                    let total = list.with(|l| l.sessions.len() + l.invalid.len());
+                    let shown = visible.with(Vec::len) + visible_invalid.with(Vec::len);
+                    if shown == total { format!("({total})") } else { format!("({shown} of {total})") }
+                }}</span>
             </h2>
             <p class="refreshed">
-                "Refreshed "
+                {move || if error.get().is_some() { "Not current: last refreshed " } else { "Refreshed " }}
                 {move || relative_time(now.get(), refreshed_at.get())}
-                " · checks every "
-                {move || format!("{} s", monitor.poll_interval_ms.get() / 1000)}
             </p>
             <RefreshButton params=vec![("tab", "monitor".to_string())] />
         </div>
@@ -185,6 +192,22 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
+            <label class="field">
+                <span>"Order"</span>
+                <select name="sort" on:change:target=move |ev| {
+                    let value = ev.target().value();
+                    set_param_three("sort", if value == "attention" { String::new() } else { value })
+                }>
+                    {SortOrder::ALL
+                        .into_iter()
+                        .map(|each| view! {
+                            <option value=each.slug() selected=move || order.get() == each prop:selected=move || order.get() == each>
+                                {each.label()}
+                            </option>
+                        })
+                        .collect_view()}
+                </select>
+            </label>
             // Filters apply as you type once hydrated; without JavaScript this submits them.
             <button type="submit" hidden=move || hydrated.get()>"Apply"</button>
         </form>
@@ -200,7 +223,7 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
         </Show>
 
         <ul class="session-list" aria-labelledby="sessions-heading">
-            <For each=shown key=|s| (s.id.clone(), s.updated_ms, s.stale, s.aggregation.needs_input) let:session>
+            <For each=shown key=|s| (s.id.clone(), s.updated_ms, s.stale, s.attention.clone()) let:session>
                 <SessionRow session now />
             </For>
         </ul>
@@ -225,44 +248,154 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
 
 #[component]
 fn SessionRow(session: SessionSummary, now: RwSignal<i64>) -> impl IntoView {
-    let updated_ms = session.updated_ms;
+    let attention = session.attention.clone();
+    let active_ms = attention.last_activity_ms;
     let progress = format!(
         "{} of {} agents complete",
         session.completed_agents, session.total_agents
     );
-    let percent = (session.completed_agents * 100)
-        .checked_div(session.total_agents)
-        .unwrap_or(0);
+    // What the row says under its name: why it needs a person, else what it is about.
+    let reason = attention
+        .attention_reason
+        .clone()
+        .map(|reason| format!("{}: {}", reason.agent_id, reason.text));
+    let about = reason
+        .clone()
+        .unwrap_or_else(|| session.description.clone());
+    let chips = attention
+        .attention_counts
+        .present()
+        .filter(|(state, _)| state.needs_a_person())
+        .map(|(state, count)| {
+            view! { <span class=format!("chip chip--{}", state.as_str())>{state.count_label(count)}</span> }
+        })
+        .collect_view();
     view! {
-        <li class="session-row">
+        <li class=format!("session-row session-row--{}", attention.attention.as_str())>
             <div class="session-row__main">
+                <AttentionBadge attention=attention.attention />
                 <a class="session-row__link" href=session_href(&session.id)>
                     {session.feature_name.clone()}
                 </a>
-                <SessionStatusBadge status=session.status />
-                <NeedsInputBadge agents=session.aggregation.needs_input />
+                <span class="session-row__chips">{chips}</span>
                 {session.stale.then(|| view! {
-                    <span class="badge badge--warn" title=session.stale_error.clone()>
-                        <span aria-hidden="true">"⚠ "</span>"Unreadable now: showing last good copy"
+                    <span class="chip chip--warn" title=session.stale_error.clone()>
+                        "Unreadable now: showing last good copy"
                     </span>
                 })}
             </div>
             <div class="session-row__meta">
                 <span class="progress-text">
-                    <Meter percent=percent as u32 class="meter" />
+                    <ProgressBar counts=attention.attention_counts />
                     {progress}
                 </span>
-                <span>"Created " <LocalTime ms=session.created_ms /></span>
-                <span>"Updated " {move || relative_time(now.get(), updated_ms)}</span>
-                <code class="session-row__id">{session.id.clone()}</code>
+                <span title="The agents' last activity">"Active " {move || relative_time(now.get(), active_ms)}</span>
             </div>
-            {(!session.description.is_empty()).then(|| view! { <p class="session-row__description">{session.description.clone()}</p> })}
+            <p class="session-row__about" title=about>
+                {reason.map(|reason| view! { <span class="session-row__reason agent-text">{reason}</span> " " })}
+                <span class="session-row__description agent-text">{session.description.clone()}</span>
+            </p>
+            <p class="session-row__when">
+                <code class="session-row__id">{session.id.clone()}</code>
+                " · created " <LocalTime ms=session.created_ms />
+            </p>
             {(!session.warnings.is_empty()).then(|| view! {
                 <ul class="warnings" aria-label="Warnings">
-                    {session.warnings.iter().map(|w| view! { <li><span aria-hidden="true">"⚠ "</span>{w.clone()}</li> }).collect_view()}
+                    {session.warnings.iter().map(|w| view! { <li><Icon name=IconName::Warning />{w.clone()}</li> }).collect_view()}
                 </ul>
             })}
         </li>
+    }
+}
+
+/// The agents of a session as one bar, a segment per attention state in that state's colour
+/// (decorative: the text beside it and the chips say the same).
+#[component]
+fn ProgressBar(counts: crate::domain::attention::AttentionCounts) -> impl IntoView {
+    let total = counts.total().max(1) as u32;
+    let mut x = 0;
+    let segments = Attention::ALL
+        .into_iter()
+        .rev()
+        .filter_map(|state| {
+            let count = counts.get(state) as u32;
+            (count > 0).then(|| {
+                let width = count * 100 / total;
+                let segment = view! { <rect class=format!("bar--{}", state.as_str()) x=x width=width height="10" /> };
+                x += width;
+                segment
+            })
+        })
+        .collect_view();
+    view! {
+        <svg class="progress-bar" aria-hidden="true" viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false">
+            <rect class="progress-bar__track" width="100" height="10" />
+            {segments}
+        </svg>
+    }
+}
+
+/// `/` focuses the search box; `j` and `k` move to the next and previous session; Enter (on
+/// a focused link) opens it. Not while typing in a field.
+fn use_list_keys() {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let handle = window_event_listener(leptos::ev::keydown, |ev| {
+            if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+                return;
+            }
+            let typing = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|el| {
+                    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                });
+            if typing {
+                return;
+            }
+            let focus = |selector: &str| {
+                document()
+                    .query_selector(selector)
+                    .ok()
+                    .flatten()
+                    .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+                    .map(|el| el.focus())
+            };
+            match ev.key().as_str() {
+                "/" => {
+                    ev.prevent_default();
+                    focus("input[name=q]");
+                }
+                key @ ("j" | "k") => {
+                    let Ok(links) = document().query_selector_all(".session-row__link") else {
+                        return;
+                    };
+                    let active = document().active_element();
+                    let links: Vec<web_sys::HtmlElement> = (0..links.length())
+                        .filter_map(|n| links.item(n))
+                        .filter_map(|node| node.dyn_into::<web_sys::HtmlElement>().ok())
+                        .collect();
+                    let at = links.iter().position(|link| {
+                        active
+                            .as_ref()
+                            .is_some_and(|a| a == link.unchecked_ref::<web_sys::Element>())
+                    });
+                    let next = match (key, at) {
+                        ("j", None) => Some(0),
+                        ("j", Some(n)) => Some((n + 1).min(links.len().saturating_sub(1))),
+                        (_, Some(n)) => Some(n.saturating_sub(1)),
+                        (_, None) => links.len().checked_sub(1),
+                    };
+                    if let Some(link) = next.and_then(|n| links.get(n)) {
+                        ev.prevent_default();
+                        let _ = link.focus();
+                    }
+                }
+                _ => {}
+            }
+        });
+        on_cleanup(move || handle.remove());
     }
 }
 
@@ -272,8 +405,8 @@ fn InvalidRow(session: InvalidSession, now: RwSignal<i64>) -> impl IntoView {
     view! {
         <li class="session-row session-row--invalid">
             <div class="session-row__main">
-                <span class="status status--unknown">
-                    <span class="status__icon" aria-hidden="true">"⚠"</span>
+                <span class="attention attention--unreadable">
+                    <Icon name=IconName::Warning />
                     "Unreadable"
                 </span>
                 <code>{session.id.clone()}</code>
@@ -294,7 +427,7 @@ fn EmptyState(dir: String) -> impl IntoView {
                 " that holds a " <code>"communication.json"</code>
                 ". Create one with the wizard, or have your tooling write one there: it appears here as soon as it is on disk."
             </p>
-            <p><a href="/sessions?tab=create" class="button-link">"Create a session"</a></p>
+            <p><a href="/sessions?tab=create" class="button-link button-primary">"Create a session"</a></p>
         </div>
     }
 }
