@@ -146,6 +146,35 @@ async fn main() {
             ms(unchanged.percentile(0.99)),
             100.0 * unchanged.median().as_secs_f64() / indexed.median().as_secs_f64()
         );
+        // Attention: the order most urgent first, built once per generation (sort + encode,
+        // against encoding the default order), and the background task's check for agents
+        // that went stale (nothing due: the common case).
+        let list = state.hub.store().list().list.clone();
+        let encode = Stats::measure(20, || {
+            std::hint::black_box(serde_json::to_vec(&list).unwrap());
+        });
+        let by_attention = Stats::measure(20, || {
+            let mut sorted = list.clone();
+            sorted
+                .sessions
+                .sort_by(sessions_hub::domain::SessionSummary::attention_first);
+            std::hint::black_box(serde_json::to_vec(&sorted).unwrap());
+        });
+        println!(
+            "| {count} | `?sort=attention` list, built once per generation (sort + encode) | {} | {} | encoding the default order: {} ({:.2}x) |",
+            ms(by_attention.median()),
+            ms(by_attention.percentile(0.99)),
+            ms(encode.median()),
+            by_attention.median().as_secs_f64() / encode.median().as_secs_f64()
+        );
+        let reassess = Stats::measure(50, || {
+            assert!(state.hub.store().reassess().is_empty());
+        });
+        println!(
+            "| {count} | stale check with nothing due (`reassess`) | {} | {} | runs when an agent is due to go stale, at most once a minute otherwise |",
+            ms(reassess.median()),
+            ms(reassess.percentile(0.99))
+        );
         let stat_only = Stats::measure(if count >= 10_000 { 20 } else { 50 }, || {
             state.hub.store().refresh().unwrap();
         });

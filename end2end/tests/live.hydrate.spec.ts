@@ -36,7 +36,7 @@ test("two open pages both show a new session and a status change within a second
 
   await Promise.all([hub, other].map((page) => page.sessionLink("Written by a foreign process").click()));
   for (const page of [hub, other]) {
-    await expect(page.page.getByRole("row", { name: /^worker/ })).toContainText("In progress");
+    await expect(page.page.getByRole("row", { name: /^worker/ })).toContainText("Running");
   }
   writeSession(server.sessionsDir, "foreign", roster("complete"));
   for (const page of [hub, other]) {

@@ -43,7 +43,7 @@ test("a status change shows in the open detail and is announced", async ({ hub, 
   await hub.goto("/sessions?tab=monitor&session=hand-written");
   await hub.waitForHydration();
   const row = page.getByRole("row", { name: /solo/ });
-  await expect(row).toContainText("In progress");
+  await expect(row).toContainText("Running");
 
   writeSession(server.sessionsDir, "hand-written", roster("complete"));
   await expect(row).toContainText("Complete", { timeout: 2_500 });

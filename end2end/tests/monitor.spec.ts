@@ -19,13 +19,13 @@ test.beforeEach(({ hub }) => {
   hub.base = server.url;
 });
 
-test("lists every session with status, progress and description, newest first", async ({ hub, page }) => {
+test("lists every session with attention, progress and description, most urgent first", async ({ hub, page }) => {
   await hub.goto("/sessions?tab=monitor");
   const links = hub.sessionList().getByRole("link");
   await expect(links).toHaveText(["docs-uds-compliance-phase1", "Auth refactor"]);
 
   const docs = hub.sessionList().getByRole("listitem").filter({ has: page.getByRole("link", { name: "docs-uds-compliance-phase1" }) });
-  await expect(docs).toContainText("In progress");
+  await expect(docs).toContainText("Blocked");
   await expect(docs).toContainText("1 of 2 agents complete");
   await expect(docs).toContainText("Inventory every doc that breaks the UDS rules");
   // UTC from the server, the reader's local time once hydrated: the instant is the same.
@@ -56,9 +56,14 @@ test("the search box narrows the list", async ({ hub }) => {
 test("the status filter shows counts and filters", async ({ hub, page }) => {
   await hub.goto("/sessions?tab=monitor");
   await expect(hub.statusFilter().getByRole("option")).toHaveText([
-    "All statuses (3)",
+    "All sessions (3)",
+    "Needs attention (1)",
+    "Needs input (0)",
+    "Blocked (1)",
+    "Stale (0)",
+    "Running (1)",
+    "Waiting (0)",
     "Not started (0)",
-    "In progress (2)",
     "Complete (0)",
     "Unreadable (1)",
   ]);
@@ -68,9 +73,9 @@ test("the status filter shows counts and filters", async ({ hub, page }) => {
   await expect(hub.sessionList().getByRole("link")).toHaveCount(0);
   await expect(page.getByRole("region", { name: "Sessions that cannot be read" })).toContainText("broken-session");
 
-  await hub.statusFilter().selectOption({ label: "In progress (2)" });
+  await hub.statusFilter().selectOption({ label: "Running (1)" });
   await hub.applyFilters();
-  await expect(hub.sessionList().getByRole("link")).toHaveCount(2);
+  await expect(hub.sessionList().getByRole("link")).toHaveText(["Auth refactor"]);
   await expect(page.getByRole("region", { name: "Sessions that cannot be read" })).toHaveCount(0);
 });
 
@@ -93,7 +98,7 @@ test("a session opens into its detail", async ({ hub, page }) => {
   await expect(page.getByRole("region", { name: "Instructions" })).toContainText("Split the session middleware");
   const waves = page.getByRole("region", { name: "Execution waves" });
   await expect(waves).toContainText("Wave 3");
-  await expect(waves.getByRole("listitem").filter({ hasText: /^agent-3/ })).toContainText("blocked by agent-2");
+  await expect(waves.getByRole("listitem").filter({ hasText: /^agent-3/ })).toContainText("waits for agent-2");
   // The diagram (decorative; the list says the same): three agents, three dependency arrows.
   await expect(waves.locator("svg rect")).toHaveCount(3);
   await expect(waves.locator("svg path[marker-end]")).toHaveCount(3);
@@ -176,12 +181,12 @@ test("a session with problems that do not stop it being read shows its warnings"
     ];
     await hub.goto("/sessions?tab=monitor");
     await expect(hub.sessionList().getByRole("list", { name: "Warnings" }).getByRole("listitem")).toHaveText(
-      expected.map((w) => `⚠ ${w}`),
+      expected,
     );
     await hub.sessionLink("Odd roster").click();
     await expect(page.getByRole("heading", { level: 2, name: "Odd roster" })).toBeVisible();
     await expect(page.getByRole("list", { name: "Warnings" }).getByRole("listitem")).toHaveText(
-      expected.map((w) => `⚠ ${w}`),
+      expected,
     );
   } finally {
     await page.goto("about:blank");

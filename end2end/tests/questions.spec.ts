@@ -49,7 +49,7 @@ test("a question with choices is answered with its button from Needs you", async
   await expect(region).toContainText("agent-3");
   await expect(region.getByRole("link", { name: "Rate limits" })).toHaveAttribute("href", /session=s$/);
   await expect(page).toHaveTitle(/^\(1\) Monitor Sessions/);
-  await expect(hub.sessionList()).toContainText("1 agent needs input");
+  await expect(hub.sessionList()).toContainText("1 needs input");
   if (hydrated()) expect(await hub.seriousA11yViolations()).toEqual([]);
 
   await region.getByRole("button", { name: "Postgres" }).click();

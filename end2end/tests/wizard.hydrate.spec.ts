@@ -76,7 +76,7 @@ test("the happy path: from a stub to Monitor this session, accessible at every s
   await hub.expectStep(5, "Complete");
   const id = (await page.locator(".wizard-complete__id").textContent())!;
   expect(id).toMatch(/^AUTH-7-\d+$/);
-  for (const file of ["communication.json", "instructions.json", "context-backbone.md", "agent-prompts/backend.md", "agent-prompts/tests.md"]) {
+  for (const file of ["communication.json", "instructions.json", "context-backbone.md", "agent-prompts/agent-1.md", "agent-prompts/agent-2.md"]) {
     await expect(page.locator(".file-list")).toContainText(file);
     expect(existsSync(path.join(server.sessionsDir, id, file)), file).toBe(true);
   }
@@ -181,30 +181,30 @@ test("step 3: an empty role, a cycle naming its agents, an overlap warning", asy
   await hub.next();
   await hub.expectStep(3, "Agents");
 
-  await hub.role("agent-1").fill("");
+  await hub.role("backend").fill("");
   await hub.next();
-  await hub.expectInvalid(hub.role("agent-1"), "Give agent-1 a role.");
-  await expect(hub.role("agent-1")).toBeFocused();
-  await hub.role("agent-1").fill("Backend");
+  await hub.expectInvalid(hub.role("backend"), "Give backend a role.");
+  await expect(hub.role("backend")).toBeFocused();
+  await hub.role("backend").fill("Backend");
 
   // A cycle: no waves, and Next names both agents.
-  await hub.agentCheck("agent-1", "Depends on", "agent-2").check();
-  await hub.agentCheck("agent-2", "Depends on", "agent-1").check();
-  await expect(page.getByText(/No waves: dependency cycle: agent-1 -> agent-2 -> agent-1/)).toBeVisible();
+  await hub.agentCheck("backend", "Depends on", "tests").check();
+  await hub.agentCheck("tests", "Depends on", "backend").check();
+  await expect(page.getByText(/No waves: dependency cycle: backend -> tests -> backend/)).toBeVisible();
   await hub.next();
   // The message sits on the dependencies that make the cycle, not on the number of agents.
-  const dependencies = hub.agent("agent-1").getByRole("group", { name: "Depends on" });
-  await hub.expectInvalid(dependencies, /The agents agent-1 and agent-2 wait for each other in a cycle/);
+  const dependencies = hub.agent("backend").getByRole("group", { name: "Depends on" });
+  await hub.expectInvalid(dependencies, /The agents backend and tests wait for each other in a cycle/);
   await expect(hub.agentCount()).not.toHaveAttribute("aria-invalid", "true");
-  await hub.agentCheck("agent-2", "Depends on", "agent-1").uncheck();
+  await hub.agentCheck("tests", "Depends on", "backend").uncheck();
   await expect(dependencies).not.toHaveAttribute("aria-invalid", "true");
 
   // Same wave, same attachment: a warning, not an error.
-  await hub.agentCheck("agent-1", "Depends on", "agent-2").uncheck();
-  await hub.agentCheck("agent-1", "Attachments", "Auth notes").check();
-  await hub.agentCheck("agent-2", "Attachments", "Auth notes").check();
-  await expect(page.getByText(/agent-1 and agent-2 both get the attachment "Auth notes" in wave 1/)).toBeVisible();
-  await hub.agentCheck("agent-2", "Depends on", "agent-1").check();
+  await hub.agentCheck("backend", "Depends on", "tests").uncheck();
+  await hub.agentCheck("backend", "Attachments", "Auth notes").check();
+  await hub.agentCheck("tests", "Attachments", "Auth notes").check();
+  await expect(page.getByText(/backend and tests both get the attachment "Auth notes" in wave 1/)).toBeVisible();
+  await hub.agentCheck("tests", "Depends on", "backend").check();
   await expect(page.getByText(/both get the attachment/)).toHaveCount(0);
 
   // More agents: numbered on, roles empty until typed.
@@ -248,12 +248,12 @@ test("copy buttons say Copied and put the line on the clipboard; Create another 
 
   const first = page.locator(".one-liner").first();
   const line = (await first.locator("code").textContent())!;
-  await first.getByRole("button", { name: "Copy the line for agent-1" }).click();
-  await expect(first.getByRole("button", { name: "Copied the line for agent-1" })).toBeVisible();
-  await expect(first.getByRole("status")).toHaveText("Copied the line for agent-1 to the clipboard.");
+  await first.getByRole("button", { name: "Copy the line for backend" }).click();
+  await expect(first.getByRole("button", { name: "Copied the line for backend" })).toBeVisible();
+  await expect(first.getByRole("status")).toHaveText("Copied the line for backend to the clipboard.");
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(line);
   // The label goes back after a moment.
-  await expect(first.getByRole("button", { name: "Copy the line for agent-1" })).toBeVisible({ timeout: 6_000 });
+  await expect(first.getByRole("button", { name: "Copy the line for backend" })).toBeVisible({ timeout: 6_000 });
 
   // Create another: an empty draft, also after a reload.
   await hub.wizardButton("Create another").click();
@@ -314,4 +314,52 @@ test.describe("a scan out of time", () => {
     await hub.next();
     await hub.expectStep(3, "Agents");
   });
+});
+
+test("fewer actions: attach from a file's row, filter the files, click a visited step, Edit from the summary", async ({ hub, page }) => {
+  await openWizard(hub);
+  await completeStepOne(hub);
+  await waitForDiscovery(hub);
+
+  // Step 2: a filter and "top N" over the files; one click attaches a file from its row.
+  await page.getByRole("searchbox", { name: "Filter files" }).fill("docs/");
+  await expect(hub.contextFile("docs/auth.md")).toBeVisible();
+  await expect(hub.contextFile(STRONG_MATCH)).toHaveCount(0);
+  await page.getByRole("searchbox", { name: "Filter files" }).fill("");
+  await expect(page.getByRole("combobox", { name: "Show" }).getByRole("option")).toHaveText(["Top 10", "Top 25", /^All \d+$/]);
+  await page.getByRole("button", { name: "Attach auth.md" }).click();
+  await expect(hub.attachmentList().getByRole("listitem")).toContainText(["auth.md"]);
+  await expect(page.getByRole("button", { name: "Attach auth.md" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Attach auth.md" })).toHaveText("Attached");
+  await hub.next();
+  await hub.expectStep(3, "Agents");
+  await hub.next();
+  await hub.expectStep(4, "Generate");
+
+  // A visited step is one click away in the indicator, and so is the way back.
+  const steps = page.getByRole("navigation", { name: "Wizard steps" });
+  await steps.getByRole("button", { name: /Context and attachments/ }).click();
+  await hub.expectStep(2, "Context and attachments");
+  await expect(hub.attachmentList().getByRole("listitem")).toHaveCount(1);
+  await steps.getByRole("button", { name: /Generate/ }).click();
+  await hub.expectStep(4, "Generate");
+  await expect(steps.getByRole("button", { name: /Complete/ })).toHaveCount(0);
+
+  // Step 4: Edit beside each part goes to the step that holds it.
+  await page.getByRole("button", { name: "Edit agents" }).click();
+  await hub.expectStep(3, "Agents");
+  await steps.getByRole("button", { name: /Generate/ }).click();
+  await page.getByRole("button", { name: "Edit instruction blocks" }).click();
+  await hub.expectStep(1, "Stub and instructions");
+});
+
+test("on a phone the steps read as one line, Step 2 of 5", async ({ hub, page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openWizard(hub);
+  await completeStepOne(hub);
+  const steps = page.getByRole("navigation", { name: "Wizard steps" });
+  await expect(steps.getByText("Step 2 of 5: Context and attachments")).toBeVisible();
+  await expect(steps.getByRole("list")).toBeHidden();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  expect(await hub.seriousA11yViolations()).toEqual([]);
 });

@@ -118,14 +118,15 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
         <SessionQuestions session=session.clone() questions now on_answered />
         <ProgressSection detail />
         <OrchestratorSection detail />
-        <AgentsSection detail now session=session.clone() />
-        {move || viewer.get().map(|(agent, path)| {
-            view! { <OutputViewer session=session.clone() agent path /> }
-        })}
+        // The graph before the table: at 50 agents it is the overview, the table the detail.
         <section aria-labelledby="waves-heading" class="detail-section">
             <h3 id="waves-heading">"Execution waves"</h3>
             {move || view! { <Waves agents=detail.with(|d| d.agents.clone()) /> }}
         </section>
+        <AgentsSection detail now session=session.clone() />
+        {move || viewer.get().map(|(agent, path)| {
+            view! { <OutputViewer session=session.clone() agent path /> }
+        })}
         <InstructionsSection detail />
     }
 }
@@ -358,7 +359,9 @@ fn AgentRow(index: usize, agent: AgentView, now: RwSignal<i64>, session: String)
     view! {
         <tr id=super::waves::agent_anchor(index) class=format!("agent-row agent-row--{}", attention.as_str())>
             <th scope="row"><code>{agent.agent_id.clone()}</code></th>
-            <td data-label="Role">{agent.role.clone().unwrap_or_default()}</td>
+            <td data-label="Role" class=empty_cell(agent.role.as_deref().unwrap_or_default().trim().is_empty())>
+                {agent.role.clone().unwrap_or_default()}
+            </td>
             <td data-label="Status">
                 <AttentionBadge attention />
                 {status_too.then(|| view! { <span class="agent-row__status">" " <AgentStatusBadge status=agent.status.clone() /></span> })}
@@ -368,8 +371,8 @@ fn AgentRow(index: usize, agent: AgentView, now: RwSignal<i64>, session: String)
                 })}
             </td>
             <td data-label="Wave">{agent.wave.map(|w| w.to_string()).unwrap_or_else(|| "–".into())}</td>
-            <td data-label="Depends on">{if agent.depends_on.is_empty() { "–".to_string() } else { agent.depends_on.join(", ") }}</td>
-            <td data-label="Output">
+            <td data-label="Depends on" class=empty_cell(agent.depends_on.is_empty())>{if agent.depends_on.is_empty() { "–".to_string() } else { agent.depends_on.join(", ") }}</td>
+            <td data-label="Output" class=empty_cell(agent.outputs.is_empty())>
                 {if agent.outputs.is_empty() {
                     view! { <span class="muted">"none named"</span> }.into_any()
                 } else {
@@ -384,4 +387,9 @@ fn AgentRow(index: usize, agent: AgentView, now: RwSignal<i64>, session: String)
             <td data-label="Active">{move || relative_time(now.get(), updated_ms)}</td>
         </tr>
     }
+}
+
+/// Cells with nothing to say are left out of the phone's cards.
+fn empty_cell(empty: bool) -> Option<&'static str> {
+    empty.then_some("agents__empty")
 }
