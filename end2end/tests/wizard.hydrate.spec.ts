@@ -345,6 +345,15 @@ test("fewer actions: attach from a file's row, filter the files, click a visited
   await hub.expectStep(4, "Generate");
   await expect(steps.getByRole("button", { name: /Complete/ })).toHaveCount(0);
 
+  // Step 4: the prompt an agent will get, as the server would write it.
+  const preview = page.getByLabel("Prompt preview");
+  await expect(preview).toContainText("Move the session store behind a trait.");
+  await expect(preview).toContainText("# backend: Backend: the session store");
+  await expect(preview).toContainText("You are **backend**, agent 1 of 2 in session `AUTH-7-");
+  await page.getByRole("combobox", { name: "Prompt of" }).selectOption({ label: "tests" });
+  await expect(preview).toContainText("# tests: Tests");
+  expect(await hub.seriousA11yViolations(), "step 4 with the preview").toEqual([]);
+
   // Step 4: Edit beside each part goes to the step that holds it.
   await page.getByRole("button", { name: "Edit agents" }).click();
   await hub.expectStep(3, "Agents");

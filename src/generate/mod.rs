@@ -55,6 +55,46 @@ pub struct GenerateOptions {
     pub cli_target: String,
 }
 
+/// What `agent-prompts/agent-N.md` of the `agent`-th agent (0-based) would say if the session
+/// were generated now: the same text, with the session id it would most likely get. Writes
+/// nothing.
+pub fn preview_prompt(
+    sessions_dir: &Path,
+    project_root: &Path,
+    request: &CreateRequest,
+    options: &GenerateOptions,
+    agent: usize,
+) -> Result<String, HubError> {
+    let errors = validate(request);
+    if !errors.is_empty() {
+        return Err(HubError::Validation(errors));
+    }
+    let agents = plan::plan(request)?;
+    let Some(planned) = agents.get(agent) else {
+        return Err(HubError::NotFound(format!(
+            "the roster has {} agents, not {}",
+            agents.len(),
+            agent + 1
+        )));
+    };
+    let (project_root, sources) = sources::resolve(project_root, request)?;
+    let sessions_dir = std::fs::canonicalize(sessions_dir).unwrap_or_else(|_| sessions_dir.into());
+    let session_id = new_session_id(request.stub.id.trim(), options.now_ms, |name| {
+        sessions_dir.join(name).symlink_metadata().is_ok()
+    });
+    let session_path = sessions_dir.join(&session_id);
+    let session = prompts::Session {
+        id: &session_id,
+        path: &session_path,
+        project_root: &project_root,
+        request,
+        agents: &agents,
+        sources: &sources,
+        options,
+    };
+    Ok(prompts::agent_prompt(&session, planned))
+}
+
 /// Writes a new session for `request` under `sessions_dir` (created if missing), embedding the
 /// files it names from `project_root`. Blocking: the server runs it on a blocking thread.
 pub fn generate(

@@ -48,6 +48,12 @@ pub async fn measure_package(request: CreateRequest) -> Result<PackageSize, HubE
     super::answer(super::hub().measure(request).await)
 }
 
+/// The prompt one agent would get (nothing is written).
+#[server(prefix = "/rpc", input = Json)]
+pub async fn preview_prompt(request: CreateRequest, agent: usize) -> Result<String, HubError> {
+    super::answer(super::hub().preview_prompt(request, agent).await)
+}
+
 /// Writes the session: all files or none.
 #[server(prefix = "/rpc", input = Json)]
 pub async fn generate_session(request: CreateRequest) -> Result<Generated, HubError> {

@@ -119,6 +119,27 @@ impl Hub {
     }
 
     /// The size of the context package `request` would generate (the wizard's summary).
+    /// The prompt the `agent`-th agent (0-based) would get, written nowhere (the wizard's
+    /// summary shows it before Generate Session).
+    pub async fn preview_prompt(
+        &self,
+        request: CreateRequest,
+        agent: usize,
+    ) -> Result<String, HubError> {
+        self.blocking("previewing a prompt", move |hub| {
+            let config = hub.config();
+            let options = generate_options(config, now_ms() as u64);
+            crate::generate::preview_prompt(
+                &config.sessions_dir,
+                &config.project_root,
+                &request,
+                &options,
+                agent,
+            )
+        })
+        .await
+    }
+
     pub async fn measure(&self, request: CreateRequest) -> Result<PackageSize, HubError> {
         self.blocking("measuring a package", move |hub| {
             crate::generate::package_size(&hub.config().project_root, &request)

@@ -145,7 +145,7 @@ async fn invalid_input_is_a_400_naming_the_fields_and_writes_nothing() {
     for needle in [
         "instructions.b1: This block is empty",
         "instructions.b2: Unknown block type \"wish\"",
-        "agents: The agents agent-1 and agent-2 wait for each other in a cycle",
+        "agents.agent-1.depends_on: The agents agent-1 and agent-2 wait for each other in a cycle",
         "agents.agent-2.role",
         "attachments.a1",
     ] {

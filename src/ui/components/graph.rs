@@ -72,7 +72,6 @@ pub fn DependencyGraph(
                         select(ev)
                     }
                 }>
-                    <title>{format!("{}: {}", plain_line(&agent.id, 100), attention.label())}</title>
                     <rect x=x y=y width=NODE_WIDTH height=NODE_HEIGHT rx="6" />
                     <g class="graph-node__icon" transform=format!("translate({} {}) scale(0.67)", x + 8, y + 6)>
                         {IconName::of(attention).paths().iter().map(|d| view! { <path d=*d /> }).collect_view()}

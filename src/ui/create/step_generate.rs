@@ -5,7 +5,7 @@
 use super::use_wizard;
 use crate::domain::create::{validate, CreateRequest};
 use crate::domain::format::{group_thousands, human_bytes};
-use crate::server_fns::create::measure_package;
+use crate::server_fns::create::{measure_package, preview_prompt};
 use crate::ui::model::wizard::{waves_in_order, WizardStep};
 use leptos::prelude::*;
 
@@ -17,6 +17,7 @@ pub fn StepGenerate() -> impl IntoView {
         <div class="wizard-step">
             <Summary />
             <PackageSize />
+            <PromptPreview />
             <Show when=move || !problems.with(|p| p.is_empty())>
                 <div class="refresh-error">
                     <p><strong>"Fix these first (earlier steps):"</strong></p>
@@ -102,6 +103,51 @@ fn EditStep(step: WizardStep, what: &'static str) -> impl IntoView {
         >
             "Edit"
         </button>
+    }
+}
+
+/// The prompt one agent will get, as the server would write it: pick the agent, read the text.
+#[component]
+fn PromptPreview() -> impl IntoView {
+    let wizard = use_wizard();
+    let chosen = RwSignal::new(0usize);
+    let agents = move || {
+        wizard.draft.with(|d| {
+            d.request
+                .agents
+                .iter()
+                .map(|a| a.agent_id.clone())
+                .collect::<Vec<_>>()
+        })
+    };
+    let prompt = Resource::new(
+        move || (wizard.draft.with(|d| d.request.clone()), chosen.get()),
+        |(request, agent): (CreateRequest, usize)| preview_prompt(request, agent),
+    );
+    view! {
+        <section class="wizard-section" aria-labelledby="prompt-heading">
+            <h4 id="prompt-heading">"What an agent is told"</h4>
+            <label class="field field--inline">
+                <span>"Prompt of"</span>
+                <select on:change:target=move |ev| chosen.set(ev.target().value().parse().unwrap_or(0))>
+                    {move || agents().into_iter().enumerate().map(|(n, id)| view! {
+                        <option value=n.to_string() selected=move || chosen.get() == n>{id}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <Transition fallback=|| view! { <p class="loading">"Writing the preview…"</p> }>
+                {move || Suspend::new(async move {
+                    match prompt.await {
+                        Ok(text) => view! {
+                            <pre class="prompt-preview" tabindex="0" aria-label="Prompt preview">{text}</pre>
+                        }.into_any(),
+                        Err(err) => view! {
+                            <p class="field-error">"No preview: " {err.to_string()}</p>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 

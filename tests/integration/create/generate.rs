@@ -49,7 +49,10 @@ fn invalid_requests_name_their_fields_and_write_nothing() {
         message.contains("instructions.b1: This block is empty"),
         "{message}"
     );
-    assert!(message.contains("agents: The agents agent-1"), "{message}");
+    assert!(
+        message.contains("agents.agent-1.depends_on: The agents agent-1"),
+        "{message}"
+    );
     assert!(message.contains("cycle"), "{message}");
     assert!(!sessions.exists(), "the sessions dir is not even created");
 }
@@ -310,4 +313,38 @@ fn sweep_removes_only_staging_folders() {
     assert_complete(Path::new(&generated.session_path));
     assert_eq!(sweep_staging(&sessions).unwrap(), 0);
     assert_eq!(sweep_staging(&tmp.path().join("missing")).unwrap(), 0);
+}
+
+#[test]
+fn a_prompt_preview_is_the_prompt_generate_writes_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sessions = tmp.path().join("sessions");
+    fs::create_dir_all(&sessions).unwrap();
+    let request = sample_request();
+    let options = options(&sessions);
+    let preview = sessions_hub::generate::preview_prompt(
+        &sessions,
+        &fixture_project(),
+        &request,
+        &options,
+        1,
+    )
+    .unwrap();
+    assert_nothing_written(&sessions);
+    let generated = generate(&sessions, &fixture_project(), &request, &options).unwrap();
+    let written = fs::read_to_string(
+        sessions
+            .join(&generated.session_id)
+            .join("agent-prompts/agent-2.md"),
+    )
+    .unwrap();
+    assert_eq!(preview, written);
+    let beyond = sessions_hub::generate::preview_prompt(
+        &sessions,
+        &fixture_project(),
+        &request,
+        &options,
+        9,
+    );
+    assert!(matches!(beyond, Err(HubError::NotFound(_))), "{beyond:?}");
 }
