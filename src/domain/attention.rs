@@ -141,13 +141,25 @@ impl AgentFacts<'_> {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AttentionCounts {
+    // Zeros are left out of the JSON: the list of 10,000 sessions carries them all.
+    #[serde(skip_serializing_if = "is_zero")]
     pub needs_input: usize,
+    #[serde(skip_serializing_if = "is_zero")]
     pub blocked: usize,
+    #[serde(skip_serializing_if = "is_zero")]
     pub stale: usize,
+    #[serde(skip_serializing_if = "is_zero")]
     pub running: usize,
+    #[serde(skip_serializing_if = "is_zero")]
     pub waiting: usize,
+    #[serde(skip_serializing_if = "is_zero")]
     pub not_started: usize,
+    #[serde(skip_serializing_if = "is_zero")]
     pub complete: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl AttentionCounts {
@@ -406,6 +418,16 @@ mod tests {
             assert_eq!(json, format!("\"{attention}\""));
         }
         assert_eq!(Attention::NeedsInput.count_label(2), "2 need input");
+        let counts = AttentionCounts {
+            blocked: 2,
+            ..Default::default()
+        };
+        let json = serde_json::to_string(&counts).unwrap();
+        assert_eq!(json, r#"{"blocked":2}"#);
+        assert_eq!(
+            serde_json::from_str::<AttentionCounts>(&json).unwrap(),
+            counts
+        );
         assert_eq!(Attention::Stale.count_label(3), "3 stale");
     }
 }
