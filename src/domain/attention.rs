@@ -164,23 +164,12 @@ fn is_zero(n: &usize) -> bool {
 
 impl AttentionCounts {
     pub fn get(&self, attention: Attention) -> usize {
-        *self.slot(attention)
+        let mut copy = *self;
+        *copy.slot_mut(attention)
     }
 
     fn add(&mut self, attention: Attention) {
         *self.slot_mut(attention) += 1;
-    }
-
-    fn slot(&self, attention: Attention) -> &usize {
-        match attention {
-            Attention::NeedsInput => &self.needs_input,
-            Attention::Blocked => &self.blocked,
-            Attention::Stale => &self.stale,
-            Attention::Running => &self.running,
-            Attention::Waiting => &self.waiting,
-            Attention::NotStarted => &self.not_started,
-            Attention::Complete => &self.complete,
-        }
     }
 
     fn slot_mut(&mut self, attention: Attention) -> &mut usize {

@@ -55,6 +55,28 @@ pub struct GenerateOptions {
     pub cli_target: String,
 }
 
+/// What a session's files are made of, once the request is valid: the roster in order, the
+/// canonical project root and the files the request names in it.
+fn prepare<'a>(
+    project_root: &Path,
+    request: &'a CreateRequest,
+) -> Result<
+    (
+        Vec<plan::PlannedAgent<'a>>,
+        std::path::PathBuf,
+        Vec<sources::Source>,
+    ),
+    HubError,
+> {
+    let errors = validate(request);
+    if !errors.is_empty() {
+        return Err(HubError::Validation(errors));
+    }
+    let agents = plan::plan(request)?;
+    let (project_root, sources) = sources::resolve(project_root, request)?;
+    Ok((agents, project_root, sources))
+}
+
 /// What `agent-prompts/agent-N.md` of the `agent`-th agent (0-based) would say if the session
 /// were generated now: the same text, with the session id it would most likely get. Writes
 /// nothing.
@@ -65,11 +87,7 @@ pub fn preview_prompt(
     options: &GenerateOptions,
     agent: usize,
 ) -> Result<String, HubError> {
-    let errors = validate(request);
-    if !errors.is_empty() {
-        return Err(HubError::Validation(errors));
-    }
-    let agents = plan::plan(request)?;
+    let (agents, project_root, sources) = prepare(project_root, request)?;
     let Some(planned) = agents.get(agent) else {
         return Err(HubError::NotFound(format!(
             "the roster has {} agents, not {}",
@@ -77,7 +95,6 @@ pub fn preview_prompt(
             agent + 1
         )));
     };
-    let (project_root, sources) = sources::resolve(project_root, request)?;
     let sessions_dir = std::fs::canonicalize(sessions_dir).unwrap_or_else(|_| sessions_dir.into());
     let session_id = new_session_id(request.stub.id.trim(), options.now_ms, |name| {
         sessions_dir.join(name).symlink_metadata().is_ok()
@@ -103,12 +120,7 @@ pub fn generate(
     request: &CreateRequest,
     options: &GenerateOptions,
 ) -> Result<Generated, HubError> {
-    let errors = validate(request);
-    if !errors.is_empty() {
-        return Err(HubError::Validation(errors));
-    }
-    let agents = plan::plan(request)?;
-    let (project_root, sources) = sources::resolve(project_root, request)?;
+    let (agents, project_root, sources) = prepare(project_root, request)?;
     let created_at = rfc3339(options.now_ms)?;
 
     std::fs::create_dir_all(sessions_dir).map_err(|err| io_error(sessions_dir, err))?;

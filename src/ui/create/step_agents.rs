@@ -14,15 +14,7 @@ pub fn StepAgents() -> impl IntoView {
     let wizard = use_wizard();
     let roster = wizard.field("agents");
     let count = move || wizard.draft.with(|d| d.request.agents.len());
-    let ids = move || {
-        wizard.draft.with(|d| {
-            d.request
-                .agents
-                .iter()
-                .map(|a| a.agent_id.clone())
-                .collect::<Vec<_>>()
-        })
-    };
+    let ids = move || wizard.draft.with(|d| d.agent_ids());
     let warnings = Memo::new(move |_| wizard.draft.with(|d| overlap_warnings(&d.request)));
     let from_stub = move || {
         wizard.draft.with(|d| {

@@ -111,15 +111,7 @@ fn EditStep(step: WizardStep, what: &'static str) -> impl IntoView {
 fn PromptPreview() -> impl IntoView {
     let wizard = use_wizard();
     let chosen = RwSignal::new(0usize);
-    let agents = move || {
-        wizard.draft.with(|d| {
-            d.request
-                .agents
-                .iter()
-                .map(|a| a.agent_id.clone())
-                .collect::<Vec<_>>()
-        })
-    };
+    let agents = move || wizard.draft.with(|d| d.agent_ids());
     let prompt = Resource::new(
         move || (wizard.draft.with(|d| d.request.clone()), chosen.get()),
         |(request, agent): (CreateRequest, usize)| preview_prompt(request, agent),

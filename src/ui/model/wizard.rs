@@ -388,6 +388,15 @@ impl WizardDraft {
         }
     }
 
+    /// The roster's ids, in order.
+    pub fn agent_ids(&self) -> Vec<String> {
+        self.request
+            .agents
+            .iter()
+            .map(|a| a.agent_id.clone())
+            .collect()
+    }
+
     fn agent_mut(&mut self, agent: &str) -> Option<&mut AgentPlan> {
         self.request.agents.iter_mut().find(|a| a.agent_id == agent)
     }
