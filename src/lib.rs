@@ -12,6 +12,8 @@ pub mod ui;
 // generate, discovery and live, then service, then the two wires (server, server_fns) and the
 // command line.
 #[cfg(feature = "ssr")]
+pub mod agent;
+#[cfg(feature = "ssr")]
 pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod discovery;
@@ -21,6 +23,8 @@ pub mod fsutil;
 pub mod generate;
 #[cfg(feature = "ssr")]
 pub mod live;
+#[cfg(feature = "ssr")]
+pub mod mcp;
 #[cfg(feature = "ssr")]
 pub mod render;
 #[cfg(feature = "ssr")]

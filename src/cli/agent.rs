@@ -5,186 +5,16 @@
 //! Exit codes: 0 ok, 2 usage or an unknown session/agent/question, 3 an awaited agent is
 //! blocked, 4 timeout, 5 conflict (a version, or a question already answered), 1 anything else.
 
-use super::remote::Client;
-use super::{Command, RemoteArgs, StatusCommand};
+use super::{Command, StatusCommand};
+use crate::agent::{Failure, EXIT_BLOCKED, EXIT_TIMEOUT};
 use crate::domain::ids::{AgentId, SessionId};
-use crate::domain::monitor::{StatusChange, StatusUpdate};
+use crate::domain::monitor::StatusChange;
 use crate::domain::question::{AskRequest, Question, QuestionId};
 use crate::domain::waiting::{Awaited, Progress};
 use crate::domain::{HubError, SessionDetail};
-use crate::service::{Background, Config, Hub};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
-use tokio::sync::watch;
-
-pub const EXIT_USAGE: u8 = 2;
-pub const EXIT_BLOCKED: u8 = 3;
-pub const EXIT_TIMEOUT: u8 = 4;
-pub const EXIT_CONFLICT: u8 = 5;
-
-/// Why a command ended without success: its exit code and what to tell the agent.
-#[derive(Debug)]
-pub struct Failure {
-    pub code: u8,
-    pub message: String,
-}
-
-impl Failure {
-    /// The exit code an HTTP status stands for (the same for a local error and a remote one).
-    pub fn from_status(status: u16, message: String) -> Self {
-        let code = match status {
-            400 | 404 => EXIT_USAGE,
-            409 => EXIT_CONFLICT,
-            _ => 1,
-        };
-        Self { code, message }
-    }
-}
-
-impl From<HubError> for Failure {
-    fn from(err: HubError) -> Self {
-        Self::from_status(err.status_code(), err.to_string())
-    }
-}
-
-/// Where the commands go.
-enum Backend {
-    Local(Hub),
-    Remote(Client),
-}
-
-impl Backend {
-    fn new(remote: &RemoteArgs, sessions_dir: PathBuf) -> Result<Self, Failure> {
-        match remote.hub_url.as_deref().filter(|url| !url.is_empty()) {
-            Some(url) => Ok(Self::Remote(Client::new(url, remote.token.clone())?)),
-            None => Ok(Self::Local(Hub::new(Config::for_sessions_dir(
-                sessions_dir,
-            )))),
-        }
-    }
-
-    async fn detail(&self, session: &SessionId) -> Result<SessionDetail, Failure> {
-        match self {
-            Self::Local(hub) => Ok(hub.detail(session.clone()).await?),
-            Self::Remote(client) => {
-                let (client, session) = (client.clone(), session.clone());
-                blocking(move || client.detail(&session)).await
-            }
-        }
-    }
-
-    async fn set_status(
-        &self,
-        session: SessionId,
-        agent: AgentId,
-        change: StatusChange,
-    ) -> Result<StatusUpdate, Failure> {
-        match self {
-            Self::Local(hub) => Ok(hub.set_status(session, agent, change).await?),
-            Self::Remote(client) => {
-                let client = client.clone();
-                blocking(move || client.set_status(&session, &agent, &change)).await
-            }
-        }
-    }
-
-    async fn wait(
-        &self,
-        session: SessionId,
-        awaited: Awaited,
-        timeout: Option<Duration>,
-    ) -> Result<Progress, Failure> {
-        match self {
-            Self::Local(hub) => {
-                let _watching = Watching::start(hub, &session).await?;
-                Ok(hub.wait_for_agents(session, awaited, timeout).await?)
-            }
-            Self::Remote(client) => {
-                let client = client.clone();
-                blocking(move || client.wait_for_agents(&session, &awaited, timeout)).await
-            }
-        }
-    }
-
-    async fn ask(&self, session: SessionId, request: AskRequest) -> Result<Question, Failure> {
-        match self {
-            Self::Local(hub) => Ok(hub.ask(session, request).await?),
-            Self::Remote(client) => {
-                let client = client.clone();
-                blocking(move || client.ask(&session, &request)).await
-            }
-        }
-    }
-
-    /// The question once answered, or as it is when `timeout` (if any) runs out.
-    async fn answer(
-        &self,
-        session: SessionId,
-        question: QuestionId,
-        wait: Option<Option<Duration>>,
-    ) -> Result<Question, Failure> {
-        match self {
-            Self::Local(hub) => match wait {
-                None => Ok(hub.question(session, question).await?),
-                Some(timeout) => {
-                    let _watching = Watching::start(hub, &session).await?;
-                    loop {
-                        let chunk = timeout.unwrap_or(Duration::from_secs(3600));
-                        let current = hub
-                            .wait_for_answer(session.clone(), question.clone(), chunk)
-                            .await?;
-                        if !current.is_open() || timeout.is_some() {
-                            return Ok(current);
-                        }
-                    }
-                }
-            },
-            Self::Remote(client) => {
-                let client = client.clone();
-                blocking(move || client.wait_for_answer(&session, &question, wait)).await
-            }
-        }
-    }
-}
-
-/// The folder's watcher, for as long as a local command waits (the hub's own, so a local wait
-/// wakes on the same events the server does).
-struct Watching {
-    stop: watch::Sender<bool>,
-    _background: Background,
-}
-
-impl Watching {
-    async fn start(hub: &Hub, session: &SessionId) -> Result<Self, Failure> {
-        let (stop, stopped) = watch::channel(false);
-        let background = hub.watch_session(session, stopped).await?;
-        Ok(Self {
-            stop,
-            _background: background,
-        })
-    }
-}
-
-impl Drop for Watching {
-    fn drop(&mut self) {
-        self.stop.send_replace(true);
-    }
-}
-
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, Failure> + Send + 'static,
-) -> Result<T, Failure> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .unwrap_or_else(|err| {
-            Err(Failure {
-                code: 1,
-                message: format!("the command failed: {err}"),
-            })
-        })
-}
 
 /// Runs an agent command and says how it ended.
 pub async fn run(command: Command, sessions_dir: PathBuf) -> ExitCode {
@@ -199,13 +29,13 @@ pub async fn run(command: Command, sessions_dir: PathBuf) -> ExitCode {
 
 async fn execute(command: Command, sessions_dir: PathBuf) -> Result<(), Failure> {
     match command {
-        Command::Serve(_) => unreachable!("serve is not an agent command"),
+        Command::Serve(_) | Command::Mcp { .. } => unreachable!("not an agent command"),
         Command::Status(StatusCommand::Get {
             session,
             agent,
             remote,
         }) => {
-            let backend = Backend::new(&remote, sessions_dir)?;
+            let backend = remote.backend(sessions_dir)?;
             let detail = backend.detail(&SessionId::parse(&session)?).await?;
             print_status(&detail, agent.as_deref(), remote.json)
         }
@@ -217,7 +47,7 @@ async fn execute(command: Command, sessions_dir: PathBuf) -> Result<(), Failure>
             expected_version,
             remote,
         }) => {
-            let backend = Backend::new(&remote, sessions_dir)?;
+            let backend = remote.backend(sessions_dir)?;
             let change = StatusChange {
                 status,
                 message,
@@ -237,7 +67,7 @@ async fn execute(command: Command, sessions_dir: PathBuf) -> Result<(), Failure>
             timeout,
             remote,
         } => {
-            let backend = Backend::new(&remote, sessions_dir)?;
+            let backend = remote.backend(sessions_dir)?;
             let awaited = match deps_of {
                 Some(agent) => Awaited::DependenciesOf(agent),
                 None => Awaited::Agents(agents),
@@ -256,7 +86,7 @@ async fn execute(command: Command, sessions_dir: PathBuf) -> Result<(), Failure>
             no_wait,
             remote,
         } => {
-            let backend = Backend::new(&remote, sessions_dir)?;
+            let backend = remote.backend(sessions_dir)?;
             let session = SessionId::parse(&session)?;
             let request = AskRequest {
                 agent_id: agent,
@@ -283,7 +113,7 @@ async fn execute(command: Command, sessions_dir: PathBuf) -> Result<(), Failure>
             timeout,
             remote,
         } => {
-            let backend = Backend::new(&remote, sessions_dir)?;
+            let backend = remote.backend(sessions_dir)?;
             let (session, id) = (
                 SessionId::parse(&session)?,
                 QuestionId::parse(&question_id)?,

@@ -2,7 +2,6 @@
 //! `ask`, `answer`; see `agent.rs`), which work on the local folder or against a running hub.
 
 mod agent;
-mod remote;
 
 use crate::domain::monitor::WatchMode;
 use crate::service::{parse_duration, Config};
@@ -102,6 +101,12 @@ pub enum Command {
         #[command(flatten)]
         remote: RemoteArgs,
     },
+    /// Serve the agent's tools over the Model Context Protocol on stdin/stdout (for an agent
+    /// CLI's MCP config): on the local sessions folder, or a running hub with --hub-url.
+    Mcp {
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
     /// Read the answer to a question asked with `hub ask --no-wait`; exits 4 while there is
     /// none (with --wait: once the timeout runs out).
     Answer {
@@ -145,6 +150,16 @@ pub enum StatusCommand {
         #[command(flatten)]
         remote: RemoteArgs,
     },
+}
+
+impl RemoteArgs {
+    /// The local folder, or the hub at `--hub-url`.
+    pub fn backend(
+        &self,
+        sessions_dir: PathBuf,
+    ) -> Result<crate::agent::Backend, crate::agent::Failure> {
+        crate::agent::Backend::new(self.hub_url.as_deref(), self.token.clone(), sessions_dir)
+    }
 }
 
 /// Where an agent command goes: the local sessions folder (the default), or a running hub.
@@ -239,7 +254,35 @@ pub async fn run() -> ExitCode {
     match command {
         None => serve_until_stopped(config(dirs, serve)).await,
         Some(Command::Serve(serve)) => serve_until_stopped(config(dirs, serve)).await,
+        Some(Command::Mcp { remote }) => serve_mcp(remote, dirs.sessions_dir).await,
         Some(command) => agent::run(command, dirs.sessions_dir).await,
+    }
+}
+
+/// `hub mcp`: stdout is the protocol's, so everything else (logs, errors) goes to stderr.
+async fn serve_mcp(remote: RemoteArgs, sessions_dir: PathBuf) -> ExitCode {
+    let served = async {
+        match remote.backend(sessions_dir).map_err(|f| f.message)? {
+            crate::agent::Backend::Local { hub, .. } => {
+                // A hub of its own on the folder, watched like the server's, so waits wake on
+                // every change. (Not `Hub::open`: a server may be writing there too.)
+                hub.rescan().await.map_err(|err| err.to_string())?;
+                let (stop, stopped) = tokio::sync::watch::channel(false);
+                let background = hub.run_in_background(stopped, false);
+                let served = crate::mcp::serve_stdio(crate::agent::Backend::served(hub)).await;
+                stop.send_replace(true);
+                background.stop().await;
+                served
+            }
+            remote => crate::mcp::serve_stdio(remote).await,
+        }
+    };
+    match served.await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("hub: {message}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The domain: plain Rust shared by the server and the browser. Nothing here touches the
 //! filesystem, leptos or axum.
 
+pub mod assignment;
 pub mod attention;
 pub mod context;
 pub mod create;

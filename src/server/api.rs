@@ -3,6 +3,7 @@
 
 use super::error::{AppJson, Expected};
 use super::AppState;
+use crate::domain::assignment::Assignment;
 use crate::domain::context::DiscoveryResult;
 use crate::domain::create::{CreateRequest, Generated};
 use crate::domain::ids::{AgentId, SessionId};
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/sessions/output", get(output))
         .route("/sessions/output/download", get(download))
         .route("/sessions/{id}/agents/{agent}/status", post(set_status))
+        .route("/sessions/{id}/agents/{agent}/assignment", get(assignment))
         .route("/questions", get(questions))
         .route("/sessions/{id}/questions", post(ask))
         .route("/sessions/{id}/questions/{qid}", get(question))
@@ -109,6 +111,16 @@ async fn set_status(
     hub.set_status(id, AgentId::new(agent), change)
         .await
         .map(Json)
+}
+
+/// `GET /api/sessions/{id}/agents/{agent}/assignment`: what the agent is to do (its prompt,
+/// role, instructions, its dependencies' statuses, where its output goes).
+async fn assignment(
+    State(hub): State<Hub>,
+    Path((id, agent)): Path<(String, String)>,
+) -> Result<Json<Assignment>, HubError> {
+    let id = SessionId::parse(&id)?;
+    hub.assignment(id, AgentId::new(agent)).await.map(Json)
 }
 
 #[derive(Deserialize)]

@@ -24,9 +24,13 @@ use axum::{response::Redirect, routing::get, Json, Router};
 pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,memory_serve=warn"));
+        .unwrap_or_else(|_| EnvFilter::new("info,memory_serve=warn,rmcp=warn"));
+    // Logs go to stderr: stdout belongs to what a command prints (and to `hub mcp`'s protocol).
     // A second call (tests) keeps the first subscriber.
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// The whole application as a router, so tests can drive it in-process.
@@ -37,6 +41,10 @@ pub fn build_router(state: AppState) -> Router {
         .route("/login", get(security::login_page).post(security::login))
         .route("/sessions/answer", axum::routing::post(forms::answer))
         .nest("/api", api::router())
+        .nest_service(
+            "/mcp",
+            crate::mcp::http_service(state.hub.clone(), state.mcp_shutdown.clone()),
+        )
         .merge(pages::router(&state))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -76,11 +84,13 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
     let state = AppState::new(options, hub.clone());
     let background = hub.run_in_background(state.shutdown.subscribe(), demo.is_some());
     let shutdown = state.shutdown.clone();
+    let mcp_shutdown = state.mcp_shutdown.clone();
     let served = axum::serve(listener, build_router(state))
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
             // Ends the event streams, so open browsers do not hold the shutdown up.
             shutdown.send_replace(true);
+            mcp_shutdown.cancel();
         })
         .await;
     background.stop().await;

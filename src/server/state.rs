@@ -14,6 +14,8 @@ pub struct AppState {
     /// Flips to true when shutdown starts, so long-lived responses (event streams) end and the
     /// graceful shutdown can finish.
     pub shutdown: Arc<watch::Sender<bool>>,
+    /// The same signal for the MCP endpoint's sessions (the SDK listens on a token).
+    pub mcp_shutdown: tokio_util::sync::CancellationToken,
 }
 
 impl AppState {
@@ -22,6 +24,7 @@ impl AppState {
             leptos_options,
             hub,
             shutdown: Arc::new(watch::Sender::new(false)),
+            mcp_shutdown: tokio_util::sync::CancellationToken::new(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Listing and reading sessions, and the one write agents make: a status update.
 
 use super::{now_ms, Hub};
+use crate::domain::assignment::{assignment, prompt_file, Assignment, Prompt, MAX_PROMPT_BYTES};
 use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::monitor::{ChangeDetection, DetailAnswer, ListAnswer, MonitorSettings};
 use crate::domain::monitor::{StatusChange, StatusUpdate};
@@ -40,6 +41,32 @@ impl Hub {
                 });
             }
             Ok(detail)
+        })
+        .await
+    }
+
+    /// What one agent is to do: its prompt, role, instructions, its dependencies' statuses and
+    /// where its output goes (the MCP tool `get_assignment`).
+    pub async fn assignment(&self, id: SessionId, agent: AgentId) -> Result<Assignment, HubError> {
+        let detail = self.detail(id.clone()).await?;
+        self.blocking("reading an assignment", move |hub| {
+            let folder = hub.store().dir().join(id.as_str());
+            let number = hub
+                .store()
+                .communication(&id)?
+                .agents
+                .iter()
+                .enumerate()
+                .find(|(_, record)| record.agent_id == agent.as_str())
+                .map(|(at, record)| record.agent_number.unwrap_or(at as u32 + 1));
+            let prompt = number.and_then(|n| read_prompt(&folder, &prompt_file(n)));
+            let folder = std::path::absolute(&folder).unwrap_or(folder);
+            assignment(
+                &detail,
+                agent.as_str(),
+                folder.display().to_string(),
+                prompt,
+            )
         })
         .await
     }
@@ -104,4 +131,18 @@ impl Hub {
             detail: health.detail,
         }
     }
+}
+
+/// An agent's generated prompt, if the session has that file (beneath its folder, capped).
+fn read_prompt(folder: &std::path::Path, file: &str) -> Option<Prompt> {
+    let (opened, size) = crate::fsutil::beneath::open_beneath(folder, file.as_ref()).ok()??;
+    let read = crate::fsutil::read::read_prefix(&opened, size, MAX_PROMPT_BYTES).ok()?;
+    let mut text = String::from_utf8_lossy(&read.bytes).into_owned();
+    if read.truncated {
+        text.push_str("\n\n[The prompt goes on; read the rest from the file.]\n");
+    }
+    Some(Prompt {
+        file: file.to_owned(),
+        text,
+    })
 }

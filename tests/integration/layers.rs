@@ -25,10 +25,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "live",
         ],
     ),
+    ("agent", &["domain", "service"]),
+    ("mcp", &["domain", "service", "agent"]),
     ("server_fns", &["domain", "service"]),
     ("ui", &["domain", "server_fns"]),
-    ("server", &["domain", "service", "server_fns", "ui"]),
-    ("cli", &["domain", "service", "server"]),
+    ("server", &["domain", "service", "server_fns", "ui", "mcp"]),
+    ("cli", &["domain", "service", "agent", "mcp", "server"]),
 ];
 
 /// The top-level modules `source` names through `crate::`, with the line each is first named on.

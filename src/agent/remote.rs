@@ -3,11 +3,14 @@
 //! agents and the answer long-poll for questions, and outlast a hub restart: a dropped
 //! connection is retried until the wait's deadline.
 
-use super::agent::Failure;
+use super::Failure;
+use crate::domain::assignment::Assignment;
 use crate::domain::format::encode_query_value as encode;
 use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::monitor::{StatusChange, StatusUpdate};
+use crate::domain::output::OutputPreview;
 use crate::domain::question::{AskRequest, Question, QuestionId};
+use crate::domain::session::SessionList;
 use crate::domain::waiting::{awaited_agents, progress, Awaited, Progress};
 use crate::domain::SessionDetail;
 use serde::de::DeserializeOwned;
@@ -36,7 +39,7 @@ impl Client {
         let base = url.trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(Failure {
-                code: super::agent::EXIT_USAGE,
+                code: super::EXIT_USAGE,
                 message: format!("--hub-url {url:?}: expected http://host:port or https://…"),
             });
         }
@@ -50,6 +53,39 @@ impl Client {
             token: token.filter(|token| !token.is_empty()),
             agent,
         })
+    }
+
+    pub fn list(&self) -> Result<SessionList, Failure> {
+        let url = format!("{}/api/sessions", self.base);
+        self.json(self.get(&url, REQUEST_TIMEOUT))
+    }
+
+    pub fn assignment(&self, session: &SessionId, agent: &AgentId) -> Result<Assignment, Failure> {
+        let url = format!(
+            "{}/api/sessions/{}/agents/{}/assignment",
+            self.base,
+            encode(session.as_str()),
+            encode(agent.as_str())
+        );
+        self.json(self.get(&url, REQUEST_TIMEOUT))
+    }
+
+    pub fn output(
+        &self,
+        session: &SessionId,
+        agent: &AgentId,
+        path: Option<&str>,
+    ) -> Result<OutputPreview, Failure> {
+        let mut url = format!(
+            "{}/api/sessions/output?feature={}&agent={}",
+            self.base,
+            encode(session.as_str()),
+            encode(agent.as_str())
+        );
+        if let Some(path) = path {
+            url.push_str(&format!("&path={}", encode(path)));
+        }
+        self.json(self.get(&url, REQUEST_TIMEOUT))
     }
 
     pub fn detail(&self, session: &SessionId) -> Result<SessionDetail, Failure> {
@@ -294,6 +330,6 @@ mod tests {
     fn a_hub_url_must_be_http() {
         assert!(Client::new("http://127.0.0.1:3000/", None).is_ok());
         let err = Client::new("127.0.0.1:3000", None).err().unwrap();
-        assert_eq!(err.code, super::super::agent::EXIT_USAGE);
+        assert_eq!(err.code, super::super::EXIT_USAGE);
     }
 }
