@@ -14,7 +14,7 @@ use crate::domain::assignment::Assignment;
 use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::monitor::{StatusChange, StatusUpdate};
 use crate::domain::output::OutputPreview;
-use crate::domain::question::{AskRequest, Question, QuestionId};
+use crate::domain::question::{AnswerRequest, AskRequest, Question, QuestionId};
 use crate::domain::session::SessionList;
 use crate::domain::waiting::{Awaited, Progress};
 use crate::domain::{HubError, SessionDetail};
@@ -180,6 +180,22 @@ impl Backend {
             Self::Remote(client) => {
                 let client = client.clone();
                 blocking(move || client.ask(&session, &request)).await
+            }
+        }
+    }
+
+    /// Answers a question (the first answer wins: a second is a conflict).
+    pub async fn respond(
+        &self,
+        session: SessionId,
+        question: QuestionId,
+        request: AnswerRequest,
+    ) -> Result<Question, Failure> {
+        match self {
+            Self::Local { hub, .. } => Ok(hub.answer(session, question, request, "cli").await?),
+            Self::Remote(client) => {
+                let client = client.clone();
+                blocking(move || client.respond(&session, &question, &request)).await
             }
         }
     }

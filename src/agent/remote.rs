@@ -9,7 +9,7 @@ use crate::domain::format::encode_query_value as encode;
 use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::monitor::{StatusChange, StatusUpdate};
 use crate::domain::output::OutputPreview;
-use crate::domain::question::{AskRequest, Question, QuestionId};
+use crate::domain::question::{AnswerRequest, AskRequest, Question, QuestionId};
 use crate::domain::session::SessionList;
 use crate::domain::waiting::{awaited_agents, progress, Awaited, Progress};
 use crate::domain::SessionDetail;
@@ -118,6 +118,23 @@ impl Client {
             "{}/api/sessions/{}/questions",
             self.base,
             encode(session.as_str())
+        );
+        Ok(self
+            .json::<QuestionAnswer>(self.post(&url, request))?
+            .question)
+    }
+
+    pub fn respond(
+        &self,
+        session: &SessionId,
+        question: &QuestionId,
+        request: &AnswerRequest,
+    ) -> Result<Question, Failure> {
+        let url = format!(
+            "{}/api/sessions/{}/questions/{}/answer",
+            self.base,
+            encode(session.as_str()),
+            question
         );
         Ok(self
             .json::<QuestionAnswer>(self.post(&url, request))?

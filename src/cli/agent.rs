@@ -29,7 +29,10 @@ pub async fn run(command: Command, sessions_dir: PathBuf) -> ExitCode {
 
 async fn execute(command: Command, sessions_dir: PathBuf) -> Result<(), Failure> {
     match command {
-        Command::Serve(_) | Command::Mcp { .. } => unreachable!("not an agent command"),
+        Command::Serve(_)
+        | Command::Mcp { .. }
+        | Command::Hook { .. }
+        | Command::Integrate { .. } => unreachable!("not an agent command"),
         Command::Status(StatusCommand::Get {
             session,
             agent,

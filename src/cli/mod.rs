@@ -2,6 +2,8 @@
 //! `ask`, `answer`; see `agent.rs`), which work on the local folder or against a running hub.
 
 mod agent;
+mod hook;
+mod integrate;
 
 use crate::domain::monitor::WatchMode;
 use crate::service::{parse_duration, Config};
@@ -107,6 +109,49 @@ pub enum Command {
         #[command(flatten)]
         remote: RemoteArgs,
     },
+    /// Print the settings that connect an agent CLI to the hub (its MCP server entry, and hooks
+    /// that report the agent's status by themselves), or merge them into the project's files
+    /// with --write.
+    Integrate {
+        #[arg(value_enum)]
+        cli: AgentCli,
+        /// The session the hooks report for (with --agent); without both, the hooks read
+        /// HUB_SESSION and HUB_AGENT from the agent's environment.
+        #[arg(long, requires = "agent")]
+        session: Option<String>,
+        /// The agent the hooks report for.
+        #[arg(long, requires = "session")]
+        agent: Option<String>,
+        /// A running hub to connect to instead of the local sessions folder.
+        #[arg(long, env = "HUB_URL")]
+        hub_url: Option<String>,
+        /// How the agent CLI reaches the MCP server: `stdio` (it starts `hub mcp`) or `http`
+        /// (the hub's /mcp; needs --hub-url). Default: http with --hub-url, else stdio.
+        #[arg(long, value_enum)]
+        transport: Option<Transport>,
+        /// The command that starts this hub (default: `hub` when it is on the PATH, else this
+        /// executable's absolute path).
+        #[arg(long)]
+        command: Option<String>,
+        /// Merge into the project's files (under --project-root) instead of printing.
+        #[arg(long)]
+        write: bool,
+    },
+    /// What an agent CLI's hook runs (see `hub integrate`): reads the event's payload from
+    /// stdin (or as the last argument, as Codex's `notify` passes it) and reports the agent's
+    /// status. Never blocks the agent; does nothing without a session and agent.
+    Hook {
+        #[arg(value_enum)]
+        cli: AgentCli,
+        #[arg(long, env = "HUB_SESSION")]
+        session: Option<String>,
+        #[arg(long, env = "HUB_AGENT")]
+        agent: Option<String>,
+        /// The payload, when it is not on stdin.
+        payload: Option<String>,
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
     /// Read the answer to a question asked with `hub ask --no-wait`; exits 4 while there is
     /// none (with --wait: once the timeout runs out).
     Answer {
@@ -150,6 +195,28 @@ pub enum StatusCommand {
         #[command(flatten)]
         remote: RemoteArgs,
     },
+}
+
+/// The agent CLIs `hub integrate` and `hub hook` know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum AgentCli {
+    ClaudeCode,
+    Codex,
+}
+
+impl AgentCli {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ClaudeCode => "claude-code",
+            Self::Codex => "codex",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Transport {
+    Stdio,
+    Http,
 }
 
 impl RemoteArgs {
@@ -249,14 +316,74 @@ pub async fn run() -> ExitCode {
         dirs,
         command,
         serve,
-    } = Cli::parse();
+    } = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(err),
+    };
     crate::server::init_tracing();
     match command {
         None => serve_until_stopped(config(dirs, serve)).await,
         Some(Command::Serve(serve)) => serve_until_stopped(config(dirs, serve)).await,
         Some(Command::Mcp { remote }) => serve_mcp(remote, dirs.sessions_dir).await,
+        Some(Command::Hook {
+            cli,
+            session,
+            agent,
+            payload,
+            remote,
+        }) => {
+            let run = hook::HookRun {
+                cli,
+                session,
+                agent,
+                payload,
+                remote,
+            };
+            hook::run(run, dirs.sessions_dir).await
+        }
+        Some(Command::Integrate {
+            cli,
+            session,
+            agent,
+            hub_url,
+            transport,
+            command,
+            write,
+        }) => {
+            let hub_url = hub_url.filter(|url| !url.is_empty());
+            let http = match transport {
+                Some(Transport::Http) if hub_url.is_none() => {
+                    eprintln!("hub: --transport http needs --hub-url (the hub that serves /mcp)");
+                    return ExitCode::from(crate::agent::EXIT_USAGE);
+                }
+                Some(transport) => transport == Transport::Http,
+                None => hub_url.is_some(),
+            };
+            let integration = integrate::Integration {
+                cli,
+                command: command.unwrap_or_else(integrate::hub_command),
+                session,
+                agent,
+                hub_url,
+                sessions_dir: std::path::absolute(&dirs.sessions_dir)
+                    .unwrap_or(dirs.sessions_dir),
+                http,
+            };
+            integrate::run(&integration, write, &dirs.project_root)
+        }
         Some(command) => agent::run(command, dirs.sessions_dir).await,
     }
+}
+
+/// A command line clap cannot read: its message, and exit 2, except for `hub hook`, which
+/// exits 1 because an agent CLI takes a hook's 2 as "block what the agent was doing".
+fn usage_error(err: clap::Error) -> ExitCode {
+    let _ = err.print();
+    if !err.use_stderr() {
+        return ExitCode::SUCCESS; // --help, --version
+    }
+    let is_hook = std::env::args().nth(1).is_some_and(|word| word == "hook");
+    ExitCode::from(if is_hook { 1 } else { crate::agent::EXIT_USAGE })
 }
 
 /// `hub mcp`: stdout is the protocol's, so everything else (logs, errors) goes to stderr.

@@ -7,6 +7,7 @@ pub mod context;
 pub mod create;
 pub mod error;
 pub mod format;
+pub mod hooks;
 pub mod ids;
 pub mod instructions;
 pub mod monitor;
