@@ -33,13 +33,19 @@ export default defineConfig({
   projects: [
     {
       name: "hydrated",
+      testIgnore: /\.agent\.spec\.ts$/,
       use: { ...devices["Desktop Chrome"], launchOptions },
     },
     {
       // The same pages with JavaScript off: what the server renders must work on its own.
       name: "no-js",
-      testIgnore: /\.hydrate\.spec\.ts$/,
+      testIgnore: [/\.hydrate\.spec\.ts$/, /\.agent\.spec\.ts$/],
       use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions },
+    },
+    {
+      // The agent's side without a browser: MCP clients and the agent CLIs' hooks.
+      name: "agents",
+      testMatch: /\.agent\.spec\.ts$/,
     },
   ],
 });

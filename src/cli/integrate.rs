@@ -19,7 +19,12 @@ use std::path::{Path, PathBuf};
 
 /// The events whose hooks report status: a turn starts (`in_progress`), a permission prompt
 /// (needs input), a tool ran (the prompt was answered), the turn ends.
-const HOOK_EVENTS: [&str; 4] = ["UserPromptSubmit", "PermissionRequest", "PostToolUse", "Stop"];
+const HOOK_EVENTS: [&str; 4] = [
+    "UserPromptSubmit",
+    "PermissionRequest",
+    "PostToolUse",
+    "Stop",
+];
 /// Seconds a hook may take; the hub answers in milliseconds, this only bounds an unreachable one.
 const HOOK_TIMEOUT_S: u64 = 10;
 /// Codex stops a tool call after 60 s by default, too short for `wait_for` and `ask_human`.
@@ -229,9 +234,7 @@ impl ConfigFile {
                 };
                 match &self.ours {
                     Ours::McpJson(entry) => {
-                        let servers = object
-                            .entry("mcpServers")
-                            .or_insert_with(|| json!({}));
+                        let servers = object.entry("mcpServers").or_insert_with(|| json!({}));
                         let Some(servers) = servers.as_object_mut() else {
                             return Err(not_valid("JSON", &"`mcpServers` is not an object"));
                         };
@@ -256,8 +259,8 @@ impl ConfigFile {
                     }
                     Ours::CodexToml(_) => unreachable!(),
                 }
-                let mut text = serde_json::to_string_pretty(&root)
-                    .map_err(|err| not_valid("JSON", &err))?;
+                let mut text =
+                    serde_json::to_string_pretty(&root).map_err(|err| not_valid("JSON", &err))?;
                 text.push('\n');
                 Ok(text)
             }
@@ -266,13 +269,11 @@ impl ConfigFile {
                     .unwrap_or("")
                     .parse::<toml_edit::DocumentMut>()
                     .map_err(|err| not_valid("TOML", &err))?;
-                let servers = document
-                    .entry("mcp_servers")
-                    .or_insert_with(|| {
-                        let mut servers = toml_edit::Table::new();
-                        servers.set_implicit(true);
-                        toml_edit::Item::Table(servers)
-                    });
+                let servers = document.entry("mcp_servers").or_insert_with(|| {
+                    let mut servers = toml_edit::Table::new();
+                    servers.set_implicit(true);
+                    toml_edit::Item::Table(servers)
+                });
                 let Some(servers) = servers.as_table_mut() else {
                     return Err(not_valid("TOML", &"`mcp_servers` is not a table"));
                 };
@@ -472,8 +473,11 @@ mod tests {
         remote.hub_url = Some("http://hub.lan:3000".into());
         remote.http = true;
         let files = remote.files();
-        let existing = "# my settings\nmodel = \"o4\"\n\n[mcp_servers.docs]\ncommand = \"docs-mcp\"\n";
-        let merged = files[0].merge_into(Some(existing), AgentCli::Codex).unwrap();
+        let existing =
+            "# my settings\nmodel = \"o4\"\n\n[mcp_servers.docs]\ncommand = \"docs-mcp\"\n";
+        let merged = files[0]
+            .merge_into(Some(existing), AgentCli::Codex)
+            .unwrap();
         assert!(merged.starts_with("# my settings\nmodel = \"o4\""));
         let parsed: toml::Table = toml::from_str(&merged).unwrap();
         let servers = parsed["mcp_servers"].as_table().unwrap();
@@ -495,10 +499,12 @@ mod tests {
         );
         let hooks: Value =
             serde_json::from_str(&local[1].render_ours(AgentCli::Codex).unwrap()).unwrap();
-        assert!(hooks["hooks"]["PermissionRequest"][0]["hooks"][0]["command"]
-            .as_str()
-            .unwrap()
-            .starts_with("hub hook codex --session s1"));
+        assert!(
+            hooks["hooks"]["PermissionRequest"][0]["hooks"][0]["command"]
+                .as_str()
+                .unwrap()
+                .starts_with("hub hook codex --session s1")
+        );
     }
 
     #[test]

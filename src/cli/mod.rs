@@ -365,8 +365,7 @@ pub async fn run() -> ExitCode {
                 session,
                 agent,
                 hub_url,
-                sessions_dir: std::path::absolute(&dirs.sessions_dir)
-                    .unwrap_or(dirs.sessions_dir),
+                sessions_dir: std::path::absolute(&dirs.sessions_dir).unwrap_or(dirs.sessions_dir),
                 http,
             };
             integrate::run(&integration, write, &dirs.project_root)
@@ -391,6 +390,14 @@ async fn serve_mcp(remote: RemoteArgs, sessions_dir: PathBuf) -> ExitCode {
     let served = async {
         match remote.backend(sessions_dir).map_err(|f| f.message)? {
             crate::agent::Backend::Local { hub, .. } => {
+                let dir = &hub.config().sessions_dir;
+                if !dir.is_dir() {
+                    return Err(format!(
+                        "no sessions folder at {} (pass --sessions-dir, or --hub-url for a \
+                         running hub)",
+                        dir.display()
+                    ));
+                }
                 // A hub of its own on the folder, watched like the server's, so waits wake on
                 // every change. (Not `Hub::open`: a server may be writing there too.)
                 hub.rescan().await.map_err(|err| err.to_string())?;

@@ -147,7 +147,10 @@ mod tests {
             }
         );
         let tool = json!({"hook_event_name": "PostToolUse", "tool_name": "Write"});
-        assert_eq!(HookAction::from_payload(&tool), HookAction::PermissionSettled);
+        assert_eq!(
+            HookAction::from_payload(&tool),
+            HookAction::PermissionSettled
+        );
     }
 
     #[test]
@@ -165,7 +168,10 @@ mod tests {
 
     #[test]
     fn unknown_or_hostile_payloads_do_nothing_or_are_cut() {
-        assert_eq!(HookAction::from_payload(&json!([1, 2])), HookAction::Nothing);
+        assert_eq!(
+            HookAction::from_payload(&json!([1, 2])),
+            HookAction::Nothing
+        );
         assert_eq!(
             HookAction::from_payload(&json!({"hook_event_name": "SessionEnd"})),
             HookAction::Nothing

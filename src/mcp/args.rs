@@ -1,7 +1,7 @@
 //! The tools' inputs. Their doc comments become the JSON Schema descriptions a model reads, so
 //! they say what to pass, not how the hub works.
 
-use rmcp::schemars::{self, JsonSchema};
+use rmcp::schemars::{self, json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -12,19 +12,16 @@ pub struct AgentArgs {
     pub agent: String,
 }
 
-/// The statuses an agent reports.
+/// The statuses an agent reports. Inline and without per-value comments, so the schema is a
+/// plain `enum` that every client reads.
 #[derive(Clone, Copy, Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(inline)]
 pub enum ReportedStatus {
-    /// Working on it.
     InProgress,
-    /// Your output is written and your part is done.
     Complete,
-    /// You cannot go on without help; say why in `message`.
     Blocked,
-    /// Not started yet.
     NotStarted,
-    /// Queued (counts as not started).
     Pending,
 }
 
@@ -46,6 +43,8 @@ pub struct SetStatusArgs {
     pub session: String,
     /// Your agent id.
     pub agent: String,
+    /// in_progress: working on it; complete: your output is written and your part is done;
+    /// blocked: you cannot go on without help (say why in `message`).
     pub status: ReportedStatus,
     /// A few words on what you are doing, what you produced, or why you are stuck (at most
     /// 500 characters). People watching the hub read it next to your status.
@@ -54,6 +53,7 @@ pub struct SetStatusArgs {
     /// Refuse the update unless the session is still at this version (from get_assignment);
     /// leave it out to write regardless.
     #[serde(default)]
+    #[schemars(schema_with = "version")]
     pub expected_version: Option<u64>,
 }
 
@@ -70,6 +70,7 @@ pub struct WaitForArgs {
     /// Stop waiting after this many seconds (default 600, at most 3600) and answer "pending";
     /// call wait_for again to keep waiting.
     #[serde(default)]
+    #[schemars(schema_with = "seconds")]
     pub timeout_s: Option<u64>,
 }
 
@@ -88,6 +89,7 @@ pub struct AskHumanArgs {
     /// Stop waiting after this many seconds (default 900, at most 3600). The question stays
     /// open: asking the same question again waits for it instead of asking twice.
     #[serde(default)]
+    #[schemars(schema_with = "seconds")]
     pub timeout_s: Option<u64>,
 }
 
@@ -100,4 +102,14 @@ pub struct ReadOutputArgs {
     /// One of that agent's output paths (from get_assignment); its first by default.
     #[serde(default)]
     pub path: Option<String>,
+}
+
+/// Plain JSON Schema integers: schemars would add `format: uint64`, which validators do not
+/// know and warn about.
+fn seconds(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": ["integer", "null"], "minimum": 1, "maximum": 3600 })
+}
+
+fn version(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": ["integer", "null"], "minimum": 0 })
 }

@@ -30,8 +30,10 @@ use tokio::time::Instant;
 pub const SERVER_NAME: &str = "sessions-hub";
 
 /// A wait reports progress this often (and a client that resets its timeout on progress
-/// keeps the call alive).
+/// keeps the call alive); the first report comes sooner, so a client sees at once what is
+/// awaited.
 const PROGRESS_EVERY: Duration = Duration::from_secs(10);
+const FIRST_PROGRESS: Duration = Duration::from_secs(1);
 const DEFAULT_WAIT: Duration = Duration::from_secs(600);
 const DEFAULT_ASK_WAIT: Duration = Duration::from_secs(900);
 const LONGEST_WAIT: Duration = Duration::from_secs(3600);
@@ -286,6 +288,7 @@ struct Heartbeat<'a> {
     started: Instant,
     deadline: Instant,
     total: Duration,
+    chunks: u32,
 }
 
 impl<'a> Heartbeat<'a> {
@@ -296,13 +299,20 @@ impl<'a> Heartbeat<'a> {
             started,
             deadline: started + total,
             total,
+            chunks: 0,
         }
     }
 
-    fn next_chunk(&self) -> Duration {
+    fn next_chunk(&mut self) -> Duration {
+        let every = if self.chunks == 0 {
+            FIRST_PROGRESS
+        } else {
+            PROGRESS_EVERY
+        };
+        self.chunks += 1;
         self.deadline
             .saturating_duration_since(Instant::now())
-            .min(PROGRESS_EVERY)
+            .min(every)
             .max(Duration::from_millis(1))
     }
 
