@@ -362,6 +362,34 @@ test("fewer actions: attach from a file's row, filter the files, click a visited
   await hub.expectStep(1, "Stub and instructions");
 });
 
+test("agents connected through MCP get prompts and one-liners that teach the hub's tools", async ({ hub, page }) => {
+  await openWizard(hub);
+  await completeStepOne(hub);
+  await waitForDiscovery(hub);
+  await hub.next();
+  await hub.expectStep(3, "Agents");
+  const reporting = page.getByRole("group", { name: "How the agents report" });
+  await expect(reporting.getByRole("radio", { name: "Shell commands" })).toBeChecked();
+  await reporting.getByRole("radio", { name: "MCP tools" }).check();
+  await hub.agentCheck("tests", "Depends on", "backend").check();
+  expect(await hub.seriousA11yViolations(), "step 3 with the choice").toEqual([]);
+  await hub.next();
+  await hub.expectStep(4, "Generate");
+  await expect(page.getByText("Agents report with")).toBeVisible();
+  await expect(page.locator(".summary dd", { hasText: "MCP tools" }).first()).toBeVisible();
+
+  const preview = page.getByLabel("Prompt preview");
+  await page.getByRole("combobox", { name: "Prompt of" }).selectOption({ label: "tests" });
+  await expect(preview).toContainText("with the MCP tool `wait_for`");
+  await expect(preview).toContainText('"deps_of": "tests"');
+  await expect(preview).toContainText("`ask_human`");
+  await expect(preview).not.toContainText("hub wait ");
+
+  await hub.wizardButton("Generate Session").click();
+  await hub.expectStep(5, "Complete");
+  await expect(page.locator(".one-liner").last()).toContainText("Use the sessions-hub MCP tools: get_assignment first, wait_for");
+});
+
 test("on a phone the steps read as one line, Step 2 of 5", async ({ hub, page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await openWizard(hub);

@@ -5,7 +5,7 @@ use super::plan::PlannedAgent;
 use super::sources::Source;
 use super::GenerateOptions;
 use crate::domain::context::fence_language;
-use crate::domain::create::{normalize_relative_path, CreateRequest};
+use crate::domain::create::{normalize_relative_path, AgentInterface, CreateRequest};
 use crate::domain::untrusted::{markdown_code, markdown_line, markdown_paragraphs, plain_line};
 use std::fmt::Write;
 use std::path::Path;
@@ -34,7 +34,15 @@ pub fn one_liner(session: &Session, agent: &PlannedAgent) -> String {
         session.id,
         session.path.join(agent.prompt_file()).display()
     );
-    if !session.options.cli_target.trim().is_empty() {
+    if session.request.agent_interface == AgentInterface::Mcp {
+        line.push_str(if agent.depends_on.is_empty() {
+            " Use the sessions-hub MCP tools: get_assignment first, set_status to report, and \
+             ask_human rather than guess."
+        } else {
+            " Use the sessions-hub MCP tools: get_assignment first, wait_for your \
+             dependencies, set_status to report, and ask_human rather than guess."
+        });
+    } else if !session.options.cli_target.trim().is_empty() {
         line.push_str(if agent.depends_on.is_empty() {
             " Report with `hub status set --message` and ask a person with `hub ask` rather \
              than guess."
@@ -163,7 +171,20 @@ pub fn agent_prompt(session: &Session, agent: &PlannedAgent) -> String {
         } else {
             ("them", "their", "they are all")
         };
-        if target.is_empty() {
+        if session.request.agent_interface == AgentInterface::Mcp {
+            let _ = writeln!(
+                out,
+                "You depend on {}. Before you start, wait for {them} with the MCP tool \
+                 `wait_for`, then read {its} output with `read_output`:\n\n\
+                 ```json\n{{\"session\": \"{}\", \"deps_of\": \"{}\"}}\n```\n\n\
+                 It answers `complete` as soon as {they_are} `complete`, and `pending` when its \
+                 timeout runs out (call it again). `blocked` means a dependency cannot go on: \
+                 report `blocked` yourself and ask a person what to do (below).",
+                names(&agent.depends_on),
+                json_text(session.id),
+                json_text(agent.id),
+            );
+        } else if target.is_empty() {
             let _ = writeln!(
                 out,
                 "Wait until {} report{} `complete` in `communication.json` in the session \
@@ -229,6 +250,10 @@ fn status_section(out: &mut String, session: &Session, agent: &PlannedAgent) {
          `blocked` if you cannot go on. Say in a few words what you are doing or why you are \
          stuck: the people watching the hub read it next to your status.\n"
     );
+    if session.request.agent_interface == AgentInterface::Mcp {
+        mcp_status_section(out, session, agent);
+        return;
+    }
     let (id, agent_id) = (session.id, agent.id);
     let target = session.options.cli_target.trim();
     let url = session
@@ -303,6 +328,54 @@ fn status_section(out: &mut String, session: &Session, agent: &PlannedAgent) {
             );
         }
     }
+}
+
+/// The reporting part for agents connected to the hub's MCP server (`hub integrate`).
+fn mcp_status_section(out: &mut String, session: &Session, agent: &PlannedAgent) {
+    let (id, agent_id) = (json_text(session.id), json_text(agent.id));
+    let _ = writeln!(
+        out,
+        "You are connected to the hub through its MCP server (`sessions-hub`). Its tools take \
+         `\"session\": \"{id}\"` and `\"agent\": \"{agent_id}\"`:\n\n\
+         - `get_assignment`: this prompt, your dependencies and their statuses now, and where \
+         your output goes.\n\
+         - `set_status`: `in_progress` when you start, `complete` once your output is written, \
+         `blocked` if you cannot go on, always with a short `message`, for example \
+         `{{\"session\": \"{id}\", \"agent\": \"{agent_id}\", \"status\": \"in_progress\", \
+         \"message\": \"what you are working on\"}}`.\n\
+         - `wait_for` and `read_output`: the agents you depend on, and their work.\n\
+         - `ask_human`: a question to a person, which waits for the answer.\n"
+    );
+    let _ = writeln!(out, "## When you need a decision\n");
+    let _ = writeln!(
+        out,
+        "Do not guess on a choice that changes what other agents build, or that you were not \
+         given: ask a person with `ask_human`. The question shows in the hub until someone \
+         answers; the tool waits and answers with their choice:\n\n```json\n\
+         {{\"session\": \"{id}\", \"agent\": \"{agent_id}\", \"question\": \"Which database \
+         should the tests use?\", \"choices\": [\"SQLite\", \"Postgres\"]}}\n```\n\n\
+         Without `choices` any answer can be typed. If it answers `pending`, the question stays \
+         open: ask the same question again to keep waiting.\n"
+    );
+    let target = session.options.cli_target.trim();
+    if !target.is_empty() {
+        let _ = writeln!(
+            out,
+            "Without the MCP server, the `hub` command does the same: \
+             `hub status set {} {} in_progress --message \"…\" {target}`.",
+            session.id, agent.id
+        );
+    }
+}
+
+/// `text` as the inside of a JSON string (ids are plain already; this keeps it so).
+fn json_text(text: &str) -> String {
+    let quoted = serde_json::to_string(text).unwrap_or_default();
+    quoted
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn names(ids: &[&str]) -> String {

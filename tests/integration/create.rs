@@ -96,6 +96,7 @@ pub fn sample_request() -> CreateRequest {
                 &["agent-1", "agent-2"],
             ),
         ],
+        agent_interface: Default::default(),
     }
 }
 
@@ -105,12 +106,23 @@ pub fn generate_sample() -> (
     PathBuf,
     sessions_hub::generate::Generated,
 ) {
+    generate_request(&sample_request())
+}
+
+/// `request` generated into a fresh `sessions` folder.
+pub fn generate_request(
+    request: &CreateRequest,
+) -> (
+    tempfile::TempDir,
+    PathBuf,
+    sessions_hub::generate::Generated,
+) {
     let tmp = tempfile::tempdir().unwrap();
     let sessions = tmp.path().join("sessions");
     let generated = sessions_hub::generate::generate(
         &sessions,
         &fixture_project(),
-        &sample_request(),
+        request,
         &options(&sessions),
     )
     .unwrap();

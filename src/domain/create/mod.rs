@@ -36,6 +36,7 @@ mod validate;
 pub use field_errors::FieldErrors;
 pub use overlap::{execution_waves, overlap_warnings};
 pub use request::{
-    AgentPlan, AttachmentInput, BlockInput, CreateRequest, Generated, OneLiner, StubInput,
+    AgentInterface, AgentPlan, AttachmentInput, BlockInput, CreateRequest, Generated, OneLiner,
+    StubInput,
 };
 pub use validate::{normalize_relative_path, validate, validate_part, Part};

@@ -14,6 +14,8 @@ pub struct CreateRequest {
     /// Relative to the project root, `/`-separated.
     pub context_files: Vec<String>,
     pub agents: Vec<AgentPlan>,
+    /// What the prompts teach the agents to report with.
+    pub agent_interface: AgentInterface,
 }
 
 /// The stub the session is made from: picked from the stubs directory or typed in.
@@ -89,6 +91,45 @@ pub struct AgentPlan {
     pub attachments: Vec<String>,
     /// Agent ids this one waits for.
     pub depends_on: Vec<String>,
+}
+
+/// How the session's agents talk to the hub, which decides what their prompts teach: the `hub`
+/// command in a shell, or the hub's MCP tools (for agent CLIs connected with `hub integrate`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AgentInterface {
+    #[default]
+    Shell,
+    Mcp,
+}
+
+impl AgentInterface {
+    pub const ALL: [AgentInterface; 2] = [Self::Shell, Self::Mcp];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Shell => "shell",
+            Self::Mcp => "mcp",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Shell => "Shell commands",
+            Self::Mcp => "MCP tools",
+        }
+    }
+
+    /// What the choice means, under its label.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Self::Shell => "hub status set, hub wait, hub ask: any agent that can run a command",
+            Self::Mcp => {
+                "get_assignment, set_status, wait_for, ask_human: agent CLIs connected with \
+                 hub integrate"
+            }
+        }
+    }
 }
 
 /// What creating a session produced: the answer of `POST /api/sessions/create` and of the

@@ -4,7 +4,7 @@
 use super::agent_card::AgentCard;
 use super::use_wizard;
 use super::waves_preview::WavesPreview;
-use crate::domain::create::overlap_warnings;
+use crate::domain::create::{overlap_warnings, AgentInterface};
 use crate::ui::components::FieldError;
 use crate::ui::model::wizard::MAX_AGENTS;
 use leptos::prelude::*;
@@ -54,6 +54,7 @@ pub fn StepAgents() -> impl IntoView {
                 {move || from_stub().map(|text| view! { <p class="muted">{text}</p> })}
             </div>
             <FieldError field=roster />
+            <AgentInterfaceChoice />
             <ol class="agent-cards">
                 <For each=ids key=|id| id.clone() let:id>
                     <AgentCard id />
@@ -77,4 +78,40 @@ pub fn StepAgents() -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// Whether the prompts teach the `hub` command or the hub's MCP tools.
+#[component]
+fn AgentInterfaceChoice() -> impl IntoView {
+    let wizard = use_wizard();
+    let chosen = move || wizard.draft.with(|d| d.request.agent_interface);
+    view! {
+        <fieldset class="field agent-interface">
+            <legend>"How the agents report"</legend>
+            {AgentInterface::ALL
+                .into_iter()
+                .map(|choice| {
+                    let id = format!("agent-interface-{}", choice.as_str());
+                    let hint = format!("{id}-hint");
+                    view! {
+                        <div class="agent-interface__choice">
+                            <input
+                                type="radio"
+                                name="agent-interface"
+                                id=id.clone()
+                                value=choice.as_str()
+                                aria-describedby=hint.clone()
+                                prop:checked=move || chosen() == choice
+                                on:change=move |_| {
+                                    wizard.draft.update(|d| d.request.agent_interface = choice)
+                                }
+                            />
+                            <label for=id>{choice.label()}</label>
+                            <p class="muted" id=hint>{choice.hint()}</p>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
 }

@@ -81,6 +81,7 @@ fn Summary() -> impl IntoView {
                             </ul>
                         </dd>
                     </div>
+                    <div><dt>"Agents report with"</dt><dd>{r.agent_interface.label()} <EditStep step=WizardStep::Agents what="how agents report" /></dd></div>
                 </dl>
             }
         })}

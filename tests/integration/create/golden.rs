@@ -2,17 +2,34 @@
 //! `tests/fixtures/golden/create/`. Absolute paths are written as `<SESSIONS>` and `<PROJECT>`.
 //! After an intended change: `UPDATE_GOLDEN=1 cargo test --features ssr --test integration golden`.
 
-use super::{fixture_project, generate_sample, NOW_MS};
+use super::{fixture_project, generate_request, sample_request, NOW_MS};
+use sessions_hub::domain::create::{AgentInterface, CreateRequest};
 use std::fs;
 use std::path::Path;
 
-fn golden_dir() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden/create")
+fn golden_dir(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/golden")
+        .join(name)
 }
 
 #[test]
 fn generated_files_match_the_golden_copies() {
-    let (_tmp, sessions, generated) = generate_sample();
+    assert_golden("create", &sample_request());
+}
+
+/// The same session for agents connected through MCP: the prompts teach the tools.
+#[test]
+fn prompts_for_mcp_agents_match_the_golden_copies() {
+    let request = CreateRequest {
+        agent_interface: AgentInterface::Mcp,
+        ..sample_request()
+    };
+    assert_golden("create-mcp", &request);
+}
+
+fn assert_golden(name: &str, request: &CreateRequest) {
+    let (_tmp, sessions, generated) = generate_request(request);
     assert_eq!(generated.session_id, format!("AUTH-7-{NOW_MS}"));
 
     let sessions_abs = fs::canonicalize(&sessions).unwrap().display().to_string();
@@ -42,7 +59,7 @@ fn generated_files_match_the_golden_copies() {
     actual.push(("one-liners.txt".into(), one_liners));
     actual.push(("files.txt".into(), generated.files.join("\n") + "\n"));
 
-    let golden = golden_dir();
+    let golden = golden_dir(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         for (name, text) in &actual {
             let path = golden.join(name);
