@@ -188,9 +188,12 @@ test.describe("MCP through the official TypeScript SDK", () => {
     }
   });
 
-  test("a cancelled wait ends at once and the server goes on answering", async ({ baseURL }) => {
+  test("a cancelled wait ends at once, on the server too, and the server goes on answering", async ({ baseURL }) => {
     const session = await createSession(baseURL!);
-    const client = await connect(new StreamableHTTPClientTransport(new URL(`${baseURL}/mcp`)));
+    const transport = stdio(process.env.HUB_SESSIONS_DIR!);
+    let log = "";
+    transport.stderr?.on("data", (chunk) => (log += chunk));
+    const client = await connect(transport);
     try {
       const abort = new AbortController();
       const waiting = client.callTool(
@@ -203,6 +206,7 @@ test.describe("MCP through the official TypeScript SDK", () => {
       abort.abort("the agent moved on");
       await expect(waiting).rejects.toThrow();
       expect(Date.now() - started).toBeLessThan(1_000);
+      await expect.poll(() => log).toContain("a wait was cancelled by the client");
       const listed = structured(await client.callTool({ name: "list_sessions", arguments: {} }));
       expect(listed.sessions.length).toBeGreaterThan(0);
     } finally {

@@ -164,7 +164,7 @@ impl HubTools {
         loop {
             let chunk = beat.next_chunk();
             let waited = tokio::select! {
-                () = context.ct.cancelled() => return cancelled(),
+                () = context.ct.cancelled() => return cancelled("wait_for"),
                 waited = self.backend.wait(session.clone(), awaited.clone(), Some(chunk)) => waited,
             };
             match waited {
@@ -208,7 +208,7 @@ impl HubTools {
         loop {
             let chunk = beat.next_chunk();
             let answered = tokio::select! {
-                () = context.ct.cancelled() => return cancelled(),
+                () = context.ct.cancelled() => return cancelled("ask_human"),
                 answered = self.backend.answer(session.clone(), id.clone(), Some(Some(chunk))) => answered,
             };
             match answered {
@@ -406,7 +406,9 @@ fn answer_result(question: &Question) -> CallToolResult {
     CallToolResult::structured(value)
 }
 
-fn cancelled() -> CallToolResult {
+/// The client cancelled the call: the wait stops here (the SDK sends nothing back).
+fn cancelled(tool: &str) -> CallToolResult {
+    tracing::info!(tool, "a wait was cancelled by the client");
     CallToolResult::error(vec![ContentBlock::text("cancelled by the client")])
 }
 

@@ -4,6 +4,7 @@ mod support;
 
 mod agents;
 mod api;
+mod assignment;
 mod attention;
 mod create;
 mod create_api;
