@@ -76,6 +76,7 @@ fn bench_generate(base: &Path, runs: usize) {
                 ..AgentPlan::default()
             })
             .collect(),
+        agent_interface: Default::default(),
     };
     let sessions = tempfile::tempdir_in(base).unwrap();
     let options = |n: u64| GenerateOptions {

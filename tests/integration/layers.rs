@@ -30,7 +30,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("server_fns", &["domain", "service"]),
     ("ui", &["domain", "server_fns"]),
     ("server", &["domain", "service", "server_fns", "ui", "mcp"]),
-    ("cli", &["domain", "service", "agent", "mcp", "server"]),
+    (
+        "cli",
+        &["domain", "fsutil", "service", "agent", "mcp", "server"],
+    ),
 ];
 
 /// The top-level modules `source` names through `crate::`, with the line each is first named on.

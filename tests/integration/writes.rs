@@ -156,14 +156,14 @@ fn restart_hub(sessions: &Path) -> Value {
             .env("RUST_LOG", "info")
             .env_remove("HUB_TOKEN")
             .env_remove("HUB_ADDR")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap(),
     );
-    // The log goes to stdout.
+    // The log goes to stderr.
     let (addr_tx, addr_rx) = mpsc::channel();
-    let log = hub.0.stdout.take().unwrap();
+    let log = hub.0.stderr.take().unwrap();
     std::thread::spawn(move || {
         for line in BufReader::new(log).lines().map_while(Result::ok) {
             if let Some((_, rest)) = line.split_once("listening on http://") {

@@ -350,6 +350,7 @@ pub(super) mod tests {
             ],
             context_files: vec!["src/lib.rs".into(), "./docs/a.md".into()],
             agents: vec![agent("agent-1", &[]), agent("agent-2", &["agent-1"])],
+            agent_interface: Default::default(),
         }
     }
 
