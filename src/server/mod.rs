@@ -85,6 +85,14 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
     let background = hub.run_in_background(state.shutdown.subscribe(), demo.is_some());
     let shutdown = state.shutdown.clone();
     let mcp_shutdown = state.mcp_shutdown.clone();
+    // Event streams (the page's and MCP's) send small writes one after another: without
+    // TCP_NODELAY the second waits for the peer's delayed ACK, about 40 ms each time.
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        if let Err(err) = tcp.set_nodelay(true) {
+            tracing::debug!(%err, "cannot set TCP_NODELAY");
+        }
+    });
     let served = axum::serve(listener, build_router(state))
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
