@@ -387,7 +387,13 @@ test("agents connected through MCP get prompts and one-liners that teach the hub
 
   await hub.wizardButton("Generate Session").click();
   await hub.expectStep(5, "Complete");
-  await expect(page.locator(".one-liner").last()).toContainText("Use the sessions-hub MCP tools: get_assignment first, wait_for");
+  const start = page.getByRole("region", { name: "Start the agents" });
+  await expect(start.locator(".one-liner").last()).toContainText("Use the sessions-hub MCP tools: get_assignment first, wait_for");
+  const connect = page.getByRole("region", { name: "Connect the agent CLIs" });
+  await expect(connect.getByRole("listitem")).toHaveCount(2);
+  await expect(connect.getByRole("listitem").first()).toContainText(/hub integrate claude-code --session AUTH-7-\d+ --agent backend --sessions-dir .* --write/);
+  await expect(connect.getByRole("button", { name: "Copy the connect command for tests" })).toBeVisible();
+  expect(await hub.seriousA11yViolations(), "the Complete step of an MCP session").toEqual([]);
 });
 
 test("on a phone the steps read as one line, Step 2 of 5", async ({ hub, page }) => {

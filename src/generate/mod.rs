@@ -198,6 +198,7 @@ pub fn generate(
                     .map(|agent| OneLiner {
                         agent_id: agent.id.to_owned(),
                         prompt: prompts::one_liner(&session, agent),
+                        connect: prompts::connect_command(&session, agent),
                     })
                     .collect();
                 return Ok(Generated {

@@ -54,6 +54,38 @@ pub fn one_liner(session: &Session, agent: &PlannedAgent) -> String {
     plain_line(&line, usize::MAX)
 }
 
+/// For an MCP session: the line that connects one agent's CLI to this hub, run once in the
+/// project (`hub integrate`: the MCP server and the hooks that report by themselves).
+pub fn connect_command(session: &Session, agent: &PlannedAgent) -> Option<String> {
+    (session.request.agent_interface == AgentInterface::Mcp).then(|| {
+        let mut line = format!(
+            "hub integrate claude-code --session {} --agent {}",
+            shell_word(session.id),
+            shell_word(agent.id)
+        );
+        let target = session.options.cli_target.trim();
+        if !target.is_empty() {
+            line.push(' ');
+            line.push_str(target);
+        }
+        line.push_str(" --write");
+        plain_line(&line, usize::MAX)
+    })
+}
+
+/// A word a POSIX shell reads back unchanged: as it is when plain, else single-quoted.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
 /// The prompt of one agent. Writing to a `String` cannot fail, hence the `let _`.
 ///
 /// The stub's feature name, description and the roles may come from an agent: they are escaped

@@ -155,4 +155,8 @@ pub struct Generated {
 pub struct OneLiner {
     pub agent_id: String,
     pub prompt: String,
+    /// For agents that report through MCP: the command that connects the agent's CLI to the
+    /// hub (`hub integrate claude-code …`; `codex` in its place works the same).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect: Option<String>,
 }

@@ -1,5 +1,6 @@
-//! Step 5: the session is written. Its id and files, one line per agent to paste (with a copy
-//! button), "Monitor this session" and "Create another".
+//! Step 5: the session is written. Its id and files, for MCP agents the command that connects
+//! each agent's CLI, one line per agent to paste (with a copy button), "Monitor this session"
+//! and "Create another".
 
 use super::use_wizard;
 use crate::ui::components::CopyButton;
@@ -25,6 +26,36 @@ pub fn StepComplete() -> impl IntoView {
         .iter()
         .map(|file| view! { <li><code>{file.clone()}</code></li> })
         .collect_view();
+    let connects: Vec<_> = generated
+        .one_liners
+        .iter()
+        .filter_map(|line| line.connect.clone().map(|c| (line.agent_id.clone(), c)))
+        .collect();
+    let connect_section = (!connects.is_empty()).then(|| {
+        let items = connects
+            .into_iter()
+            .map(|(agent, command)| {
+                view! {
+                    <li class="one-liner">
+                        <span class="one-liner__agent">{agent.clone()}</span>
+                        <code class="one-liner__text">{command.clone()}</code>
+                        <CopyButton text=command what=format!("the connect command for {agent}") />
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="wizard-section" aria-labelledby="connect-heading">
+                <h4 id="connect-heading">"Connect the agent CLIs"</h4>
+                <p class="muted">
+                    "Once per agent, in the project it works on (for Codex, "
+                    <code>"codex"</code> " in place of " <code>"claude-code"</code>
+                    "): the hub's MCP tools, and hooks that report its status by themselves."
+                </p>
+                <ol class="one-liners">{items}</ol>
+            </section>
+        }
+    });
     let lines = generated
         .one_liners
         .iter()
@@ -50,6 +81,7 @@ pub fn StepComplete() -> impl IntoView {
                 <h4 id="files-heading">"Files written"</h4>
                 <ul class="file-list">{files}</ul>
             </section>
+            {connect_section}
             <section class="wizard-section" aria-labelledby="lines-heading">
                 <h4 id="lines-heading">"Start the agents"</h4>
                 <p class="muted">"Paste one line into each agent's terminal:"</p>

@@ -54,7 +54,14 @@ fn assert_golden(name: &str, request: &CreateRequest) {
     let one_liners: String = generated
         .one_liners
         .iter()
-        .map(|line| format!("{}\t{}\n", line.agent_id, normalise(&line.prompt)))
+        .map(|line| {
+            let connect = line
+                .connect
+                .as_deref()
+                .map(|c| format!("{}\tconnect: {}\n", line.agent_id, normalise(c)))
+                .unwrap_or_default();
+            format!("{}\t{}\n{connect}", line.agent_id, normalise(&line.prompt))
+        })
         .collect();
     actual.push(("one-liners.txt".into(), one_liners));
     actual.push(("files.txt".into(), generated.files.join("\n") + "\n"));
