@@ -178,6 +178,16 @@ test.describe("MCP through the official TypeScript SDK", () => {
     }
   });
 
+  test("over stdio against a running hub, hub mcp --hub-url runs the agent loop through its API", async ({ baseURL }) => {
+    const session = await createSession(baseURL!);
+    const client = await connect(new StdioClientTransport({ command: HUB_BIN, args: ["mcp", "--hub-url", baseURL!], stderr: "pipe" }));
+    try {
+      await agentLoop(client, baseURL!, session);
+    } finally {
+      await client.close();
+    }
+  });
+
   test("over Streamable HTTP, /mcp runs the agent loop in the running hub", async ({ baseURL }) => {
     const session = await createSession(baseURL!);
     const client = await connect(new StreamableHTTPClientTransport(new URL(`${baseURL}/mcp`)));
