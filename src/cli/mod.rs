@@ -103,6 +103,19 @@ pub enum Command {
         #[command(flatten)]
         remote: RemoteArgs,
     },
+    /// Read the answer to a question asked with `hub ask --no-wait`; exits 4 while there is
+    /// none (with --wait: once the timeout runs out).
+    Answer {
+        session: String,
+        question_id: String,
+        /// Wait for the answer.
+        #[arg(long)]
+        wait: bool,
+        #[arg(long, value_parser = parse_duration, requires = "wait")]
+        timeout: Option<Duration>,
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
     /// Serve the agent's tools over the Model Context Protocol on stdin/stdout (for an agent
     /// CLI's MCP config): on the local sessions folder, or a running hub with --hub-url.
     Mcp {
@@ -149,19 +162,6 @@ pub enum Command {
         agent: Option<String>,
         /// The payload, when it is not on stdin.
         payload: Option<String>,
-        #[command(flatten)]
-        remote: RemoteArgs,
-    },
-    /// Read the answer to a question asked with `hub ask --no-wait`; exits 4 while there is
-    /// none (with --wait: once the timeout runs out).
-    Answer {
-        session: String,
-        question_id: String,
-        /// Wait for the answer.
-        #[arg(long)]
-        wait: bool,
-        #[arg(long, value_parser = parse_duration, requires = "wait")]
-        timeout: Option<Duration>,
         #[command(flatten)]
         remote: RemoteArgs,
     },
