@@ -145,8 +145,14 @@ async function agentLoop(client: Client, base: string, session: string) {
   expect(output).toMatchObject({ path: "outputs/backend.md", exists: false });
 
   // Bad input: a tool error that says what to do next; nothing changes.
+  expect(errorText(await client.callTool({ name: "get_assignment", arguments: { session: "no-such-session", agent: "x" } })))
+    .toMatch(/no session "no-such-session".*list_sessions/);
   expect(errorText(await client.callTool({ name: "get_assignment", arguments: { session: "../etc", agent: "x" } })))
-    .toMatch(/list_sessions/);
+    .toMatch(/invalid session id.*list_sessions/);
+  expect(errorText(await client.callTool({ name: "get_assignment", arguments: { session, agent: "nobody" } })))
+    .toContain("its agents are: backend, tests");
+  expect(errorText(await client.callTool({ name: "set_status", arguments: { session, agent: "nobody", status: "complete" } })))
+    .toMatch(/no agent "nobody".*get_assignment/);
   expect(errorText(await client.callTool({ name: "wait_for", arguments: { session, agents: ["backend"], deps_of: "tests" } })))
     .toContain("not both");
   expect(errorText(await client.callTool({

@@ -414,20 +414,18 @@ fn cancelled(tool: &str) -> CallToolResult {
 
 /// A failure as a tool error: the API's message, and what to do about it.
 fn tool_error(failure: Failure) -> CallToolResult {
-    let hint = match failure.code {
-        EXIT_USAGE => {
-            " (list_sessions shows the sessions; get_assignment lists a session's agents)"
-        }
-        EXIT_CONFLICT => {
-            " (someone wrote first: call get_assignment for the current state, then decide \
-             whether to write again)"
-        }
-        _ => "",
+    let message = &failure.message;
+    let hint = if message.starts_with("no session") || message.starts_with("invalid session id") {
+        " (list_sessions shows the sessions on this hub and their ids)"
+    } else if message.starts_with("no agent") && !message.contains("its agents are") {
+        " (get_assignment with a wrong agent id names the session's agents)"
+    } else if failure.code == EXIT_CONFLICT {
+        " (someone wrote first: call get_assignment for the current state, then decide \
+         whether to write again)"
+    } else {
+        ""
     };
-    CallToolResult::error(vec![ContentBlock::text(format!(
-        "{}{hint}",
-        failure.message
-    ))])
+    CallToolResult::error(vec![ContentBlock::text(format!("{message}{hint}"))])
 }
 
 /// The Streamable HTTP endpoint of the running hub (mounted at `/mcp`), its tools over the
