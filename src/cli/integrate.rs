@@ -12,8 +12,8 @@
 
 use super::AgentCli;
 use crate::agent::{Failure, EXIT_USAGE};
+use crate::domain::untrusted::shell_word;
 use crate::mcp::SERVER_NAME;
-use crate::service::shell_quote;
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 
@@ -167,7 +167,7 @@ impl Integration {
         words.extend(self.target_args());
         words
             .iter()
-            .map(|word| quote_if_needed(word))
+            .map(|word| shell_word(word))
             .collect::<Vec<_>>()
             .join(" ")
     }
@@ -184,19 +184,6 @@ impl Integration {
             .iter()
             .map(|event| (event.to_string(), group.clone()))
             .collect()
-    }
-}
-
-/// A word as a POSIX shell reads it back unchanged.
-fn quote_if_needed(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
-    if plain {
-        word.to_owned()
-    } else {
-        shell_quote(word)
     }
 }
 
@@ -517,6 +504,5 @@ mod tests {
             open.hook_command(),
             "'/opt/my tools/hub' hook claude-code --sessions-dir '/work/my project/coderef/sessions'"
         );
-        assert_eq!(quote_if_needed("it's"), r"'it'\''s'");
     }
 }

@@ -175,9 +175,39 @@ pub fn markdown_paragraphs(text: &str) -> String {
     out
 }
 
+/// `'text'` for a POSIX shell: read back as exactly `text`, whatever it holds.
+pub fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// One word of a command line: as it is when the shell reads it back unchanged (letters,
+/// digits, `-_./:=@%+,`), else [`shell_quote`]d.
+pub fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        shell_quote(word)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_words_are_quoted_only_when_they_need_it() {
+        assert_eq!(shell_quote("/a b"), "'/a b'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_word("AUTH-7-1767000000000"), "AUTH-7-1767000000000");
+        assert_eq!(shell_word("/opt/hub"), "/opt/hub");
+        assert_eq!(shell_word("my tools"), "'my tools'");
+        assert_eq!(shell_word("$(rm -rf ~)"), "'$(rm -rf ~)'");
+        assert_eq!(shell_word(""), "''");
+    }
 
     #[test]
     fn escapes_markup_quotes_and_nul() {

@@ -6,7 +6,9 @@ use super::sources::Source;
 use super::GenerateOptions;
 use crate::domain::context::fence_language;
 use crate::domain::create::{normalize_relative_path, AgentInterface, CreateRequest};
-use crate::domain::untrusted::{markdown_code, markdown_line, markdown_paragraphs, plain_line};
+use crate::domain::untrusted::{
+    markdown_code, markdown_line, markdown_paragraphs, plain_line, shell_word,
+};
 use std::fmt::Write;
 use std::path::Path;
 
@@ -71,19 +73,6 @@ pub fn connect_command(session: &Session, agent: &PlannedAgent) -> Option<String
         line.push_str(" --write");
         plain_line(&line, usize::MAX)
     })
-}
-
-/// A word a POSIX shell reads back unchanged: as it is when plain, else single-quoted.
-fn shell_word(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    if plain {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
 }
 
 /// The prompt of one agent. Writing to a `String` cannot fail, hence the `let _`.

@@ -67,8 +67,9 @@ impl HubTools {
         annotations(read_only_hint = true)
     )]
     async fn list_sessions(&self) -> CallToolResult {
-        match self.backend.list().await {
-            Ok(list) => {
+        answer(
+            async {
+                let list = self.backend.list().await?;
                 let sessions: Vec<Value> = list
                     .sessions
                     .iter()
@@ -85,10 +86,10 @@ impl HubTools {
                         })
                     })
                     .collect();
-                CallToolResult::structured(json!({ "sessions": sessions }))
+                Ok(CallToolResult::structured(json!({ "sessions": sessions })))
             }
-            Err(failure) => tool_error(failure),
-        }
+            .await,
+        )
     }
 
     #[tool(
@@ -96,18 +97,14 @@ impl HubTools {
         annotations(read_only_hint = true)
     )]
     async fn get_assignment(&self, Parameters(args): Parameters<AgentArgs>) -> CallToolResult {
-        let session = match SessionId::parse(&args.session) {
-            Ok(session) => session,
-            Err(err) => return tool_error(err.into()),
-        };
-        match self
-            .backend
-            .assignment(session, AgentId::new(args.agent))
-            .await
-        {
-            Ok(assignment) => structured(&assignment),
-            Err(failure) => tool_error(failure),
-        }
+        answer(
+            async {
+                let session = SessionId::parse(&args.session)?;
+                let agent = AgentId::new(args.agent);
+                Ok(structured(&self.backend.assignment(session, agent).await?))
+            }
+            .await,
+        )
     }
 
     #[tool(
@@ -115,23 +112,21 @@ impl HubTools {
         annotations(idempotent_hint = true)
     )]
     async fn set_status(&self, Parameters(args): Parameters<SetStatusArgs>) -> CallToolResult {
-        let session = match SessionId::parse(&args.session) {
-            Ok(session) => session,
-            Err(err) => return tool_error(err.into()),
-        };
-        let change = StatusChange {
-            status: args.status.as_str().to_owned(),
-            message: args.message,
-            expected_version: args.expected_version,
-        };
-        match self
-            .backend
-            .set_status(session, AgentId::new(args.agent), change)
-            .await
-        {
-            Ok(update) => structured(&update),
-            Err(failure) => tool_error(failure),
-        }
+        answer(
+            async {
+                let session = SessionId::parse(&args.session)?;
+                let change = StatusChange {
+                    status: args.status.as_str().to_owned(),
+                    message: args.message,
+                    expected_version: args.expected_version,
+                };
+                let agent = AgentId::new(args.agent);
+                Ok(structured(
+                    &self.backend.set_status(session, agent, change).await?,
+                ))
+            }
+            .await,
+        )
     }
 
     #[tool(
@@ -143,39 +138,37 @@ impl HubTools {
         Parameters(args): Parameters<WaitForArgs>,
         context: RequestContext<RoleServer>,
     ) -> CallToolResult {
-        let session = match SessionId::parse(&args.session) {
-            Ok(session) => session,
-            Err(err) => return tool_error(err.into()),
-        };
-        let awaited = match (args.agents, args.deps_of) {
-            (Some(agents), None) if !agents.is_empty() => Awaited::Agents(agents),
-            (None, Some(agent)) => Awaited::DependenciesOf(agent),
-            _ => {
-                return tool_error(Failure {
-                    code: EXIT_USAGE,
-                    message: "give either `agents` (a non-empty list of agent ids) or `deps_of` \
-                              (your own agent id), not both"
-                        .into(),
-                })
-            }
-        };
-        let timeout = bounded(args.timeout_s, DEFAULT_WAIT);
-        let mut beat = Heartbeat::new(&context, timeout);
-        loop {
-            let chunk = beat.next_chunk();
-            let waited = tokio::select! {
-                () = context.ct.cancelled() => return cancelled("wait_for"),
-                waited = self.backend.wait(session.clone(), awaited.clone(), Some(chunk)) => waited,
-            };
-            match waited {
-                Ok(Progress::Pending { agents }) if !beat.expired() => {
-                    beat.report(format!("still waiting for {}", agents.join(", ")))
-                        .await;
+        answer(async {
+            let session = SessionId::parse(&args.session)?;
+            let awaited = match (args.agents, args.deps_of) {
+                (Some(agents), None) if !agents.is_empty() => Awaited::Agents(agents),
+                (None, Some(agent)) => Awaited::DependenciesOf(agent),
+                _ => {
+                    return Err(Failure {
+                        code: EXIT_USAGE,
+                        message: "give either `agents` (a non-empty list of agent ids) or \
+                                  `deps_of` (your own agent id), not both"
+                            .into(),
+                    })
                 }
-                Ok(progress) => return wait_result(&progress),
-                Err(failure) => return tool_error(failure),
+            };
+            let mut beat = Heartbeat::new(&context, bounded(args.timeout_s, DEFAULT_WAIT));
+            loop {
+                let chunk = beat.next_chunk();
+                let waited = tokio::select! {
+                    () = context.ct.cancelled() => return Ok(cancelled("wait_for")),
+                    waited = self.backend.wait(session.clone(), awaited.clone(), Some(chunk)) => waited?,
+                };
+                match waited {
+                    Progress::Pending { agents } if !beat.expired() => {
+                        beat.report(format!("still waiting for {}", agents.join(", ")))
+                            .await;
+                    }
+                    progress => return Ok(wait_result(&progress)),
+                }
             }
         }
+        .await)
     }
 
     #[tool(
@@ -186,40 +179,31 @@ impl HubTools {
         Parameters(args): Parameters<AskHumanArgs>,
         context: RequestContext<RoleServer>,
     ) -> CallToolResult {
-        let session = match SessionId::parse(&args.session) {
-            Ok(session) => session,
-            Err(err) => return tool_error(err.into()),
-        };
-        let request = AskRequest {
-            agent_id: args.agent,
-            question: args.question,
-            choices: args.choices.unwrap_or_default(),
-        };
-        let question = match self.open_or_ask(&session, request).await {
-            Ok(question) => question,
-            Err(failure) => return tool_error(failure),
-        };
-        let id = match QuestionId::parse(&question.id) {
-            Ok(id) => id,
-            Err(err) => return tool_error(err.into()),
-        };
-        let timeout = bounded(args.timeout_s, DEFAULT_ASK_WAIT);
-        let mut beat = Heartbeat::new(&context, timeout);
-        loop {
-            let chunk = beat.next_chunk();
-            let answered = tokio::select! {
-                () = context.ct.cancelled() => return cancelled("ask_human"),
-                answered = self.backend.answer(session.clone(), id.clone(), Some(Some(chunk))) => answered,
+        answer(async {
+            let session = SessionId::parse(&args.session)?;
+            let request = AskRequest {
+                agent_id: args.agent,
+                question: args.question,
+                choices: args.choices.unwrap_or_default(),
             };
-            match answered {
-                Ok(question) if question.is_open() && !beat.expired() => {
+            let question = self.open_or_ask(&session, request).await?;
+            let id = QuestionId::parse(&question.id)?;
+            let mut beat = Heartbeat::new(&context, bounded(args.timeout_s, DEFAULT_ASK_WAIT));
+            loop {
+                let chunk = beat.next_chunk();
+                let answered = tokio::select! {
+                    () = context.ct.cancelled() => return Ok(cancelled("ask_human")),
+                    answered = self.backend.answer(session.clone(), id.clone(), Some(Some(chunk))) => answered?,
+                };
+                if answered.is_open() && !beat.expired() {
                     beat.report("waiting for a person to answer".to_owned())
                         .await;
+                } else {
+                    return Ok(answer_result(&answered));
                 }
-                Ok(question) => return answer_result(&question),
-                Err(failure) => return tool_error(failure),
             }
         }
+        .await)
     }
 
     #[tool(
@@ -227,27 +211,24 @@ impl HubTools {
         annotations(read_only_hint = true)
     )]
     async fn read_output(&self, Parameters(args): Parameters<ReadOutputArgs>) -> CallToolResult {
-        let session = match SessionId::parse(&args.session) {
-            Ok(session) => session,
-            Err(err) => return tool_error(err.into()),
-        };
-        match self
-            .backend
-            .output(session, AgentId::new(args.agent), args.path)
-            .await
-        {
-            Ok(preview) => CallToolResult::structured(json!({
-                "agent": preview.agent,
-                "path": preview.path,
-                "outputs": preview.outputs,
-                "exists": preview.exists,
-                "size": preview.size,
-                "truncated": preview.truncated,
-                "notes": preview.notes,
-                "content": if preview.exists { preview.content } else { String::new() },
-            })),
-            Err(failure) => tool_error(failure),
-        }
+        answer(
+            async {
+                let session = SessionId::parse(&args.session)?;
+                let agent = AgentId::new(args.agent);
+                let preview = self.backend.output(session, agent, args.path).await?;
+                Ok(CallToolResult::structured(json!({
+                    "agent": preview.agent,
+                    "path": preview.path,
+                    "outputs": preview.outputs,
+                    "exists": preview.exists,
+                    "size": preview.size,
+                    "truncated": preview.truncated,
+                    "notes": preview.notes,
+                    "content": if preview.exists { preview.content } else { String::new() },
+                })))
+            }
+            .await,
+        )
     }
 }
 
@@ -410,6 +391,11 @@ fn answer_result(question: &Question) -> CallToolResult {
 fn cancelled(tool: &str) -> CallToolResult {
     tracing::info!(tool, "a wait was cancelled by the client");
     CallToolResult::error(vec![ContentBlock::text("cancelled by the client")])
+}
+
+/// A tool's answer, or its failure as a tool error.
+fn answer(result: Result<CallToolResult, Failure>) -> CallToolResult {
+    result.unwrap_or_else(tool_error)
 }
 
 /// A failure as a tool error: the API's message, and what to do about it.

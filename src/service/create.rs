@@ -151,11 +151,6 @@ impl Hub {
 /// Scans through the JSON API, which shows no progress, stop after this long at most.
 pub const API_SCAN_BUDGET: Duration = Duration::from_secs(2);
 
-/// `'text'` for a POSIX shell: the prompts show a command line agents paste as is.
-pub fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
 /// How prompts tell agents to report, wait and ask: with the `hub` command on this sessions
 /// directory (or against this hub from elsewhere), or over HTTP.
 fn generate_options(config: &Config, now_ms: u64) -> GenerateOptions {
@@ -166,7 +161,7 @@ fn generate_options(config: &Config, now_ms: u64) -> GenerateOptions {
         hub_url: Some(format!("http://{}", config.addr)),
         cli_target: format!(
             "--sessions-dir {}",
-            shell_quote(&sessions_dir.display().to_string())
+            crate::domain::untrusted::shell_quote(&sessions_dir.display().to_string())
         ),
     }
 }
@@ -266,12 +261,6 @@ fn discover_in(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quoting_survives_quotes_and_spaces() {
-        assert_eq!(shell_quote("/a b"), "'/a b'");
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
-    }
 
     #[test]
     fn project_paths_stay_under_the_root() {

@@ -17,7 +17,7 @@ mod startup;
 mod waiting;
 
 pub use config::{parse_duration, Config, DEFAULT_SCAN_BUDGET};
-pub use create::{shell_quote, API_SCAN_BUDGET};
+pub use create::API_SCAN_BUDGET;
 pub use events::{ChangeEvent, ChangeStream};
 pub use health::Health;
 pub use output::{output_preview, OutputFile};
