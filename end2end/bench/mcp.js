@@ -125,7 +125,8 @@ async function connect(transport) {
     const base = rows[0][1][0];
     console.log(`\n| one status write (${TRIALS} calls) | median | p95 | vs \`hub status set\` |\n|---|---|---|---|`);
     for (const [name, [median, p95]] of rows) {
-      console.log(`| ${name} | ${fmt(median)} | ${fmt(p95)} | ${(base / median).toFixed(1)}x faster |`);
+      const ratio = median === base ? "baseline" : `${(base / median).toFixed(1)}x faster`;
+      console.log(`| ${name} | ${fmt(median)} | ${fmt(p95)} | ${ratio} |`);
     }
     const wakes = [
       ["MCP `wait_for`, Streamable HTTP", await wakeLatency(http, url)],
