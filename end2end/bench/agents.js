@@ -12,33 +12,12 @@ const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const net = require("node:net");
 
-const ROOT = path.resolve(__dirname, "../..");
-const HUB = process.env.HUB_BIN ?? path.join(ROOT, "target/release/hub");
+const { HUB, sleep, pct, startHub } = require("./lib");
 const TRIALS = Number(process.env.TRIALS ?? 50);
 const CLOCK_TICKS = 100;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.round((s.length - 1) * p)]; };
 const ms = (x) => `${Math.round(x)} ms`;
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-async function startHub(sessionsDir) {
-  const port = await freePort();
-  const child = spawn(HUB, ["--addr", `127.0.0.1:${port}`, "--sessions-dir", sessionsDir], { cwd: os.tmpdir(), stdio: "ignore" });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try { if ((await fetch(`${url}/healthz`)).ok) return { child, url }; } catch {}
-    await sleep(50);
-  }
-  throw new Error("hub did not start");
-}
 
 /** `hub <args>`; resolves with its exit code, output and the time it exited. */
 function hub(args, sessionsDir) {

@@ -14,7 +14,7 @@ use crate::domain::hooks::{
 use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::monitor::StatusChange;
 use crate::domain::question::{AnswerRequest, AskRequest, QuestionId};
-use crate::domain::AgentStatus;
+use crate::domain::{AgentStatus, SessionDetail};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -105,23 +105,27 @@ struct Target {
 
 impl Target {
     async fn apply(&self, action: HookAction) -> Result<(), Failure> {
+        if action == HookAction::Nothing {
+            return Ok(());
+        }
+        // One read of the session serves every decision below.
+        let detail = self.backend.detail(&self.session).await?;
         match action {
             HookAction::Nothing => Ok(()),
             HookAction::Working => {
-                self.settle_permissions().await?;
+                self.settle_permissions(&detail).await?;
                 self.set(AgentStatus::InProgress, "Working on a prompt".into())
                     .await
             }
-            HookAction::NeedsPermission { question } => self.ask_once(question).await,
-            HookAction::PermissionSettled => self.settle_permissions().await,
+            HookAction::NeedsPermission { question } => self.ask_once(&detail, question).await,
+            HookAction::PermissionSettled => self.settle_permissions(&detail).await,
             HookAction::TurnEnded { last_message } => {
-                self.settle_permissions().await?;
-                let detail = self.backend.detail(&self.session).await?;
+                self.settle_permissions(&detail).await?;
                 let status = detail
                     .agents
                     .iter()
                     .find(|a| a.agent_id == self.agent.as_str())
-                    .map(|a| a.status.clone());
+                    .map(|a| &a.status);
                 // The model's own `complete` or `blocked` says more than the end of a turn.
                 match status {
                     Some(AgentStatus::Complete | AgentStatus::Blocked) => Ok(()),
@@ -147,8 +151,7 @@ impl Target {
     }
 
     /// Asks the permission question unless the same one is open already.
-    async fn ask_once(&self, question: String) -> Result<(), Failure> {
-        let detail = self.backend.detail(&self.session).await?;
+    async fn ask_once(&self, detail: &SessionDetail, question: String) -> Result<(), Failure> {
         let open = detail.questions.iter().any(|q| {
             q.is_open() && q.agent_id == self.agent.as_str() && q.question == question.trim()
         });
@@ -167,8 +170,7 @@ impl Target {
     }
 
     /// Closes this agent's open permission questions: the person answered in the terminal.
-    async fn settle_permissions(&self) -> Result<(), Failure> {
-        let detail = self.backend.detail(&self.session).await?;
+    async fn settle_permissions(&self, detail: &SessionDetail) -> Result<(), Failure> {
         let open = detail.questions.iter().filter(|q| {
             q.is_open() && q.agent_id == self.agent.as_str() && is_permission_question(&q.question)
         });
