@@ -12,6 +12,7 @@ pub mod remote;
 
 use crate::domain::assignment::Assignment;
 use crate::domain::ids::{AgentId, SessionId};
+use crate::domain::lifecycle::{LifecycleAction, Moved};
 use crate::domain::monitor::{StatusChange, StatusUpdate};
 use crate::domain::output::OutputPreview;
 use crate::domain::question::{AnswerRequest, AskRequest, Question, QuestionId};
@@ -137,6 +138,25 @@ impl Backend {
             Self::Remote(client) => {
                 let (client, session) = (client.clone(), session.clone());
                 blocking(move || client.detail(&session)).await
+            }
+        }
+    }
+
+    /// Archives, restores or deletes a whole session (a person's command, `hub archive`).
+    pub async fn move_session(
+        &self,
+        session: SessionId,
+        action: LifecycleAction,
+    ) -> Result<Moved, Failure> {
+        match self {
+            Self::Local { hub, .. } => {
+                // The command names the session: that is the delete's confirmation.
+                let confirm = Some(session.as_str().to_owned());
+                Ok(hub.move_session(session, action, confirm).await?)
+            }
+            Self::Remote(client) => {
+                let client = client.clone();
+                blocking(move || client.move_session(&session, action)).await
             }
         }
     }

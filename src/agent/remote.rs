@@ -7,6 +7,7 @@ use super::Failure;
 use crate::domain::assignment::Assignment;
 use crate::domain::format::encode_query_value as encode;
 use crate::domain::ids::{AgentId, SessionId};
+use crate::domain::lifecycle::{LifecycleAction, Moved};
 use crate::domain::monitor::{StatusChange, StatusUpdate};
 use crate::domain::output::OutputPreview;
 use crate::domain::question::{AnswerRequest, AskRequest, Question, QuestionId};
@@ -111,6 +112,22 @@ impl Client {
             encode(agent.as_str())
         );
         self.json(self.post(&url, change))
+    }
+
+    pub fn move_session(
+        &self,
+        session: &SessionId,
+        action: LifecycleAction,
+    ) -> Result<Moved, Failure> {
+        let session_url = format!("{}/api/sessions/{}", self.base, encode(session.as_str()));
+        let response = match action {
+            LifecycleAction::Delete => self.delete(&session_url),
+            LifecycleAction::Archive | LifecycleAction::Restore => self.post(
+                &format!("{session_url}/{}", action.slug()),
+                &serde_json::json!({}),
+            ),
+        };
+        self.json(response)
     }
 
     pub fn ask(&self, session: &SessionId, request: &AskRequest) -> Result<Question, Failure> {
@@ -257,6 +274,19 @@ impl Client {
             .get(url)
             .config()
             .timeout_global(Some(timeout))
+            .build();
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        request.call().map_err(|err| self.unreachable(err))
+    }
+
+    fn delete(&self, url: &str) -> Result<Response<Body>, Failure> {
+        let mut request = self
+            .agent
+            .delete(url)
+            .config()
+            .timeout_global(Some(REQUEST_TIMEOUT))
             .build();
         if let Some(token) = &self.token {
             request = request.header("Authorization", format!("Bearer {token}"));

@@ -8,6 +8,7 @@
 use super::{Command, StatusCommand};
 use crate::agent::{Failure, EXIT_BLOCKED, EXIT_TIMEOUT};
 use crate::domain::ids::{AgentId, SessionId};
+use crate::domain::lifecycle::LifecycleAction;
 use crate::domain::monitor::StatusChange;
 use crate::domain::question::{AskRequest, Question, QuestionId};
 use crate::domain::waiting::{Awaited, Progress};
@@ -15,6 +16,48 @@ use crate::domain::{HubError, SessionDetail};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// `hub archive`, `hub restore`, `hub delete`: one move of the session's folder.
+async fn move_session(
+    session: String,
+    action: LifecycleAction,
+    remote: super::RemoteArgs,
+    sessions_dir: PathBuf,
+) -> Result<(), Failure> {
+    let backend = remote.backend(sessions_dir)?;
+    let moved = backend
+        .move_session(SessionId::parse(&session)?, action)
+        .await?;
+    if remote.json {
+        println!("{}", to_json(&moved));
+    } else {
+        println!("{}", action.done(&moved.id));
+    }
+    Ok(())
+}
+
+/// A delete from a terminal asks for the id, as the hub's dialog does; a script says --yes.
+fn confirm_delete(session: &str) -> Result<(), Failure> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let usage = |message: &str| Failure {
+        code: crate::agent::EXIT_USAGE,
+        message: message.to_owned(),
+    };
+    if !std::io::stdin().is_terminal() {
+        return Err(usage(
+            "deleting needs confirmation: pass --yes (stdin is not a terminal)",
+        ));
+    }
+    eprint!("Type the session id to delete it ({session}): ");
+    let _ = std::io::stderr().flush();
+    let mut typed = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut typed)
+        .map_err(|err| usage(&format!("cannot read the confirmation: {err}")))?;
+    crate::domain::lifecycle::check_delete_confirmation(session, Some(&typed))
+        .map_err(|err| usage(&err.to_string()))
+}
 
 /// Runs an agent command and says how it ended.
 pub async fn run(command: Command, sessions_dir: PathBuf) -> ExitCode {
@@ -33,6 +76,22 @@ async fn execute(command: Command, sessions_dir: PathBuf) -> Result<(), Failure>
         | Command::Mcp { .. }
         | Command::Hook { .. }
         | Command::Integrate { .. } => unreachable!("not an agent command"),
+        Command::Archive { session, remote } => {
+            move_session(session, LifecycleAction::Archive, remote, sessions_dir).await
+        }
+        Command::Restore { session, remote } => {
+            move_session(session, LifecycleAction::Restore, remote, sessions_dir).await
+        }
+        Command::Delete {
+            session,
+            yes,
+            remote,
+        } => {
+            if !yes {
+                confirm_delete(&session)?;
+            }
+            move_session(session, LifecycleAction::Delete, remote, sessions_dir).await
+        }
         Command::Status(StatusCommand::Get {
             session,
             agent,

@@ -116,6 +116,29 @@ pub enum Command {
         #[command(flatten)]
         remote: RemoteArgs,
     },
+    /// Archive a session: its folder moves to <sessions-dir>/.archive, hidden from the list and
+    /// read-only for agents until `hub restore`.
+    Archive {
+        session: String,
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
+    /// Restore an archived session among the active ones.
+    Restore {
+        session: String,
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
+    /// Delete an archived session: its folder moves to <sessions-dir>/.trash and is purged after
+    /// --trash-days. Asks for the id to be typed unless --yes.
+    Delete {
+        session: String,
+        /// Do not ask (for scripts).
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
     /// Serve the agent's tools over the Model Context Protocol on stdin/stdout (for an agent
     /// CLI's MCP config): on the local sessions folder, or a running hub with --hub-url.
     Mcp {
@@ -272,6 +295,10 @@ pub struct ServeArgs {
     /// partial (`10s`, `500ms`). Scans through the JSON API stop at 2 s or this, if sooner.
     #[arg(long, env = "HUB_SCAN_BUDGET", default_value = "10s", value_parser = parse_duration)]
     pub scan_budget: Duration,
+    /// Purge deleted sessions from <sessions-dir>/.trash after this many days (0: at the next
+    /// sweep, within the hour).
+    #[arg(long, env = "HUB_TRASH_DAYS", default_value_t = crate::service::DEFAULT_TRASH_DAYS)]
+    pub trash_days: u32,
     /// Serve a throw-away sessions folder with sample sessions and simulated agents that
     /// progress over time (ignores --sessions-dir; the folder is deleted on exit).
     #[arg(long)]
@@ -307,6 +334,7 @@ fn config(dirs: DirArgs, serve: ServeArgs) -> Config {
         max_preview_bytes: serve.max_preview_bytes.max(1),
         token: serve.token.filter(|token| !token.is_empty()),
         scan_budget: serve.scan_budget,
+        trash_after: Duration::from_secs(u64::from(serve.trash_days) * 86_400),
     }
 }
 

@@ -47,10 +47,6 @@ impl Matcher {
         self.keywords.len()
     }
 
-    pub fn keyword(&self, index: usize) -> &str {
-        &self.keywords[index]
-    }
-
     pub fn is_empty(&self) -> bool {
         self.keywords.is_empty()
     }

@@ -89,10 +89,12 @@ pub fn discover(
         return Ok(result);
     }
 
-    let matcher = Matcher::new(&keywords);
+    let stems: Vec<String> = keywords.iter().map(|word| keywords::stem(word)).collect();
+    let matcher = Matcher::new(&stems);
     let shared = Shared {
         elements: coderef::element_hits(&root, &matcher),
         matcher,
+        keywords,
         root: root.clone(),
         options: options.clone(),
         started,
@@ -146,6 +148,8 @@ fn walker(root: &Path, options: &DiscoveryOptions) -> ignore::WalkParallel {
 
 struct Shared {
     matcher: Matcher,
+    /// As the description spells them; the matcher has their stems, in the same order.
+    keywords: Vec<String>,
     elements: HashMap<String, Vec<bool>>,
     root: PathBuf,
     options: DiscoveryOptions,
@@ -246,10 +250,7 @@ impl Visitor<'_> {
         if score == 0 {
             return None;
         }
-        let matched_keywords = hits
-            .matched()
-            .map(|i| matcher.keyword(i).to_owned())
-            .collect();
+        let matched_keywords = hits.matched().map(|i| shared.keywords[i].clone()).collect();
         Some(ContextFile {
             file_type: file_type(&relative).to_owned(),
             path: relative,

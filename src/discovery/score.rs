@@ -1,16 +1,15 @@
 //! Relevance 0-100 of one file from where its keywords were found. Pure.
 //!
-//! The score adds four parts, each a share of the keywords:
-//! - **name** (up to 50): keywords in the file name. Matching a few distinct keywords is a strong
-//!   signal whatever the length of the description, so full marks need
-//!   `min(3, ceil(2k/3))` of the `k` keywords.
-//! - **content** (up to 50): per keyword `1 - 2^-hits` (diminishing returns: 1 hit 0.5, 3 hits
-//!   0.875), averaged over the keywords.
-//! - **directories** (up to 10): keywords in the directory part of the path.
-//! - **code elements** (up to 10): keywords in the names of the file's CodeRef elements.
+//! The score adds three parts, each a share of the `k` keywords:
+//! - **path** (up to 50): keywords in the file's path (its name or its directories). A few
+//!   distinct keywords in a path are a strong signal whatever the length of the description, so
+//!   full marks need `min(3, ceil(2k/3))` of them.
+//! - **content** (up to 50): per keyword, being there at all is most of it (0.8) and more hits
+//!   add the rest with diminishing returns (2 hits 0.9, 3 hits 0.95), averaged over the keywords.
+//! - **code elements** (up to 10, on top): keywords in the names of the file's CodeRef elements.
 //!
-//! A file named after most keywords whose content mentions each of them three times or more
-//! therefore scores at least 90 and is pre-selected; content alone never reaches 90.
+//! So a file that holds every keyword in its path and in its content scores at least 90 and is
+//! pre-selected; content alone never reaches 60, and a path alone never more than 60.
 
 /// Hits are counted up to here; more say nothing new.
 pub const MAX_COUNTED_HITS: u32 = 8;
@@ -34,14 +33,25 @@ impl Hits {
         }
     }
 
+    fn in_path(&self, i: usize) -> bool {
+        self.in_name[i] || self.in_dirs.get(i).copied().unwrap_or(false)
+    }
+
     /// Indices of keywords found anywhere, in keyword order.
     pub fn matched(&self) -> impl Iterator<Item = usize> + '_ {
         (0..self.in_name.len()).filter(|&i| {
-            self.in_name[i]
-                || self.in_dirs.get(i).copied().unwrap_or(false)
+            self.in_path(i)
                 || self.in_content.get(i).copied().unwrap_or(0) > 0
                 || self.in_elements.get(i).copied().unwrap_or(false)
         })
+    }
+}
+
+/// What `hits` content hits of one keyword are worth, 0 to 1.
+fn content_share(hits: u32) -> f64 {
+    match hits.min(MAX_COUNTED_HITS) {
+        0 => 0.0,
+        n => 1.0 - 0.2 * 0.5f64.powi(n as i32 - 1),
     }
 }
 
@@ -50,18 +60,17 @@ pub fn relevance(hits: &Hits) -> u8 {
     if k == 0 {
         return 0;
     }
-    let count = |v: &[bool]| v.iter().filter(|&&hit| hit).count() as f64;
-    let name_needed = (2 * k).div_ceil(3).clamp(1, 3) as f64;
-    let name = (count(&hits.in_name) / name_needed).min(1.0);
-    let dirs = count(&hits.in_dirs) / k as f64;
+    let path_needed = (2 * k).div_ceil(3).clamp(1, 3) as f64;
+    let in_path = (0..k).filter(|&i| hits.in_path(i)).count() as f64;
+    let path = (in_path / path_needed).min(1.0);
     let content = hits
         .in_content
         .iter()
-        .map(|&n| 1.0 - 0.5f64.powi(n.min(MAX_COUNTED_HITS) as i32))
+        .map(|&n| content_share(n))
         .sum::<f64>()
         / k as f64;
-    let elements = count(&hits.in_elements) / k as f64;
-    let score = 50.0 * name + 50.0 * content + 10.0 * dirs + 10.0 * elements;
+    let elements = hits.in_elements.iter().filter(|&&hit| hit).count() as f64 / k as f64;
+    let score = 50.0 * path + 50.0 * content + 10.0 * elements;
     // Any hit at all is worth at least 1, so "relevant" and "score > 0" mean the same thing.
     let score = score.round().clamp(0.0, 100.0) as u8;
     if score == 0 && hits.matched().next().is_some() {
@@ -92,39 +101,44 @@ mod tests {
             ("no keywords", Hits::new(0), 0..=0),
             ("nothing", Hits::new(3), 0..=0),
             (
-                "name all, content 3 each",
-                hits(&[t, t, t], &[f; 3], &[3, 3, 3], &[f; 3]),
-                90..=100,
+                "all in the name, once each in content",
+                hits(&[t, t, t], &[f; 3], &[1, 1, 1], &[f; 3]),
+                90..=90,
+            ),
+            (
+                "all in the path (name and dirs), once each in content",
+                hits(&[f, t, t, t], &[t, f, f, f], &[1; 4], &[f; 4]),
+                90..=90,
             ),
             (
                 "name 2 of 3, content 4 each",
                 hits(&[t, t, f], &[f; 3], &[4, 4, 4], &[f; 3]),
-                90..=100,
+                95..=100,
             ),
             (
-                "name 3 of 4, content 3 each",
-                hits(&[t, t, t, f], &[f; 4], &[3; 4], &[f; 4]),
-                90..=100,
+                "one keyword missing from the content",
+                hits(&[t; 4], &[f; 4], &[3, 3, 3, 0], &[f; 4]),
+                80..=89,
             ),
             (
                 "content only, lots",
                 hits(&[f; 3], &[f; 3], &[50, 50, 50], &[f; 3]),
-                40..=50,
+                50..=50,
             ),
             (
-                "content only + dirs + elements",
-                hits(&[f; 3], &[t; 3], &[50; 3], &[t; 3]),
-                60..=70,
+                "content only + elements",
+                hits(&[f; 3], &[f; 3], &[50; 3], &[t; 3]),
+                60..=60,
+            ),
+            (
+                "a directory named after one keyword of four, mentioned a lot",
+                hits(&[f; 4], &[t, f, f, f], &[8, 0, 0, 0], &[f; 4]),
+                25..=35,
             ),
             (
                 "name all, no content",
                 hits(&[t; 3], &[f; 3], &[0; 3], &[f; 3]),
                 50..=50,
-            ),
-            (
-                "name all, 1 hit each",
-                hits(&[t; 3], &[f; 3], &[1; 3], &[f; 3]),
-                75..=75,
             ),
             (
                 "one of five in name",
@@ -134,7 +148,7 @@ mod tests {
             (
                 "one content hit of sixteen",
                 hits(&[f; 16], &[f; 16], &[&[1][..], &[0; 15]].concat(), &[f; 16]),
-                1..=2,
+                2..=3,
             ),
             (
                 "everything",

@@ -25,6 +25,10 @@ pub enum HubError {
     AlreadyAnswered(String),
     #[error("{0}")]
     Forbidden(String),
+    /// The session is not in a state that allows this (archiving an archived session, deleting
+    /// an active one).
+    #[error("{0}")]
+    WrongState(String),
     /// The thing exists but its file cannot be read or parsed.
     #[error("{0}")]
     Unreadable(String),
@@ -65,7 +69,7 @@ impl HubError {
         match self {
             Self::NotFound(_) => 404,
             Self::Invalid(_) | Self::Validation(_) => 400,
-            Self::Conflict { .. } | Self::AlreadyAnswered(_) => 409,
+            Self::Conflict { .. } | Self::AlreadyAnswered(_) | Self::WrongState(_) => 409,
             Self::Forbidden(_) => 403,
             Self::Unreadable(_) => 422,
             Self::StorageFull(_) => 507,

@@ -10,6 +10,7 @@ pub mod format;
 pub mod hooks;
 pub mod ids;
 pub mod instructions;
+pub mod lifecycle;
 pub mod monitor;
 pub mod output;
 pub mod output_path;

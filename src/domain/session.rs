@@ -278,6 +278,9 @@ pub struct SessionSummary {
     /// The current read error while `stale`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale_error: Option<String>,
+    /// In `<sessions-dir>/.archive/`: hidden from the list unless archived sessions are asked for.
+    #[serde(default)]
+    pub archived: bool,
 }
 
 impl SessionSummary {
@@ -308,6 +311,8 @@ pub struct InvalidSession {
     pub id: String,
     pub error: String,
     pub updated_ms: i64,
+    #[serde(default)]
+    pub archived: bool,
 }
 
 /// `GET /api/sessions`.
@@ -320,6 +325,12 @@ pub struct SessionList {
     pub generation: u64,
     /// Where the sessions live, so an empty list can say where to put them.
     pub sessions_dir: String,
+    /// True for the list of archived sessions (`?archived=true`), false for the active ones.
+    #[serde(default)]
+    pub archived: bool,
+    /// How many sessions are archived (they are not in the active list).
+    #[serde(default)]
+    pub archived_count: usize,
 }
 
 /// One agent as the detail view shows it.

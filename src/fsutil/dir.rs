@@ -1,4 +1,5 @@
-//! Folders: making renames durable, and listing a folder that may not exist yet.
+//! Folders: making renames durable, renaming without replacing, and listing a folder that may
+//! not exist yet.
 
 use super::{IoResultExt, PathError};
 use std::fs::DirEntry;
@@ -19,6 +20,47 @@ pub fn sync_dir(dir: &Path) -> Result<(), PathError> {
         let _ = dir;
         Ok(())
     }
+}
+
+/// Renames `from` to `to` in one step, refusing (`AlreadyExists`) when `to` exists: plain
+/// `rename` would replace an empty folder there. Both parents are synced, so the move survives
+/// a crash once this returns. Linux has `renameat2(RENAME_NOREPLACE)`; elsewhere a check comes
+/// first, which a concurrent writer could race.
+pub fn rename_noreplace(from: &Path, to: &Path) -> Result<(), PathError> {
+    rename_exclusive(from, to).context(from)?;
+    if let Some(parent) = to.parent() {
+        sync_dir(parent)?;
+    }
+    match from.parent() {
+        Some(parent) if Some(parent) != to.parent() => sync_dir(parent),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn rename_exclusive(from: &Path, to: &Path) -> io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+        Ok(()) => Ok(()),
+        // Filesystems without the flag (some network ones) answer EINVAL: check, then rename.
+        Err(rustix::io::Errno::INVAL) => rename_checked(from, to),
+        Err(errno) => Err(errno.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn rename_exclusive(from: &Path, to: &Path) -> io::Result<()> {
+    rename_checked(from, to)
+}
+
+fn rename_checked(from: &Path, to: &Path) -> io::Result<()> {
+    if to.symlink_metadata().is_ok() {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} already exists", to.display()),
+        ));
+    }
+    std::fs::rename(from, to)
 }
 
 /// The entries of `dir`; none when it does not exist (yet).
@@ -51,5 +93,25 @@ mod tests {
             .collect();
         assert_eq!(names, ["a"]);
         sync_dir(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn rename_noreplace_never_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir(&a).unwrap();
+        std::fs::write(a.join("f"), "x").unwrap();
+        // An empty folder is what plain rename would silently replace.
+        std::fs::create_dir(&b).unwrap();
+        let err = rename_noreplace(&a, &b).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        assert!(a.join("f").exists());
+        std::fs::remove_dir(&b).unwrap();
+        rename_noreplace(&a, &b).unwrap();
+        assert!(b.join("f").exists() && !a.exists());
+        assert_eq!(
+            rename_noreplace(&a, &b).unwrap_err().kind(),
+            io::ErrorKind::NotFound
+        );
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::domain::monitor::WatchMode;
 use crate::domain::question::QUESTIONS_DIR;
+use crate::store::lifecycle::ARCHIVE_DIR;
 use crate::store::SessionStore;
 use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 use serde::Serialize;
@@ -100,6 +101,7 @@ pub fn start(
             watcher: native.ok(),
             watched: BTreeSet::new(),
             watched_questions: BTreeSet::new(),
+            archive_watched: false,
             overflowed,
             health: health.clone(),
         }
@@ -146,12 +148,16 @@ fn native_watcher(
     Ok(watcher)
 }
 
-/// The session an event path belongs to; `None` for the root itself, hidden names (staging
-/// folders, our temp and lock files) and anything outside.
+/// The session an event path belongs to (`.archive/<id>` is session `id` too); `None` for the
+/// root itself, hidden names (staging folders, the trash, our temp and lock files) and anything
+/// outside.
 fn session_of(root: &Path, path: &Path) -> Option<String> {
     let relative = path.strip_prefix(root).ok()?;
     let mut components = relative.components();
-    let id = components.next()?.as_os_str().to_str()?;
+    let mut id = components.next()?.as_os_str().to_str()?;
+    if id == ARCHIVE_DIR {
+        id = components.next()?.as_os_str().to_str()?;
+    }
     let leaf = relative.file_name()?.to_str()?;
     (!id.starts_with('.') && !leaf.starts_with('.')).then(|| id.to_owned())
 }
@@ -175,6 +181,8 @@ struct Debouncer {
     watched: BTreeSet<String>,
     /// Sessions whose `questions/` folder has a watch of its own.
     watched_questions: BTreeSet<String>,
+    /// `.archive/` has a watch (made when it first exists): a session leaving it shows at once.
+    archive_watched: bool,
     overflowed: Arc<AtomicBool>,
     health: Arc<RwLock<WatchHealth>>,
 }
@@ -246,6 +254,13 @@ impl Debouncer {
         let Some(watcher) = self.watcher.as_mut() else {
             return Vec::new();
         };
+        let archive = self.store.dir().join(ARCHIVE_DIR);
+        if !self.archive_watched && archive.is_dir() {
+            match watcher.watch(&archive, RecursiveMode::NonRecursive) {
+                Ok(()) => self.archive_watched = true,
+                Err(err) => degraded(&self.health, &archive, err),
+            }
+        }
         let snapshot = self.store.list();
         let current: BTreeSet<&str> = snapshot
             .list
@@ -339,6 +354,12 @@ mod tests {
             None
         );
         assert_eq!(session_of(root, Path::new("/s")), None);
+        assert_eq!(
+            session_of(root, Path::new("/s/.archive/abc")),
+            Some("abc".into())
+        );
+        assert_eq!(session_of(root, Path::new("/s/.archive")), None);
+        assert_eq!(session_of(root, Path::new("/s/.trash/1/abc")), None);
         assert_eq!(session_of(root, Path::new("/elsewhere/x")), None);
     }
 }

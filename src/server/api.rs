@@ -7,6 +7,7 @@ use crate::domain::assignment::Assignment;
 use crate::domain::context::DiscoveryResult;
 use crate::domain::create::{CreateRequest, Generated};
 use crate::domain::ids::{AgentId, SessionId};
+use crate::domain::lifecycle::{LifecycleAction, Moved};
 use crate::domain::monitor::{StatusChange, StatusUpdate};
 use crate::domain::output::{OutputKind, OutputPreview};
 use crate::domain::question::{AnswerRequest, AskRequest, QuestionId};
@@ -25,6 +26,9 @@ pub fn router() -> Router<AppState> {
         .route("/sessions", get(sessions))
         .route("/sessions/output", get(output))
         .route("/sessions/output/download", get(download))
+        .route("/sessions/{id}", axum::routing::delete(delete_session))
+        .route("/sessions/{id}/archive", post(archive_session))
+        .route("/sessions/{id}/restore", post(restore_session))
         .route("/sessions/{id}/agents/{agent}/status", post(set_status))
         .route("/sessions/{id}/agents/{agent}/assignment", get(assignment))
         .route("/questions", get(questions))
@@ -42,6 +46,9 @@ struct SessionsQuery {
     id: Option<String>,
     /// `attention` (most urgent first); anything else, or nothing, is newest first.
     sort: Option<String>,
+    /// `true`: the archived sessions instead of the active ones.
+    #[serde(default)]
+    archived: bool,
 }
 
 /// `GET /api/sessions` (the list) and `GET /api/sessions?id=` (one session). Both carry an
@@ -56,6 +63,11 @@ async fn sessions(
         return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &etag));
     }
     Ok(match query.id {
+        None if query.archived => {
+            let list = hub.archived_list();
+            let etag = format!("\"{}\"", list.generation);
+            with_etag(Json(&*list).into_response(), &etag)
+        }
         None => {
             let snapshot = hub.list();
             // The list may be newer than the generation read above: tag what is sent.
@@ -95,6 +107,41 @@ fn with_etag(mut response: Response, etag: &str) -> Response {
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
+}
+
+/// `POST /api/sessions/{id}/archive`: into `.archive/` (409 if archived already).
+async fn archive_session(
+    State(hub): State<Hub>,
+    Path(id): Path<String>,
+) -> Result<Json<Moved>, HubError> {
+    let id = SessionId::parse(&id)?;
+    hub.move_session(id, LifecycleAction::Archive, None)
+        .await
+        .map(Json)
+}
+
+/// `POST /api/sessions/{id}/restore`: back among the active sessions (409 unless archived).
+async fn restore_session(
+    State(hub): State<Hub>,
+    Path(id): Path<String>,
+) -> Result<Json<Moved>, HubError> {
+    let id = SessionId::parse(&id)?;
+    hub.move_session(id, LifecycleAction::Restore, None)
+        .await
+        .map(Json)
+}
+
+/// `DELETE /api/sessions/{id}`: an archived session into the trash (409 for an active one).
+async fn delete_session(
+    State(hub): State<Hub>,
+    Path(id): Path<String>,
+) -> Result<Json<Moved>, HubError> {
+    let id = SessionId::parse(&id)?;
+    // The path names the session: that is the API's confirmation.
+    let confirm = Some(id.as_str().to_owned());
+    hub.move_session(id, LifecycleAction::Delete, confirm)
+        .await
+        .map(Json)
 }
 
 impl Expected for StatusChange {

@@ -83,6 +83,10 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
     let hub = Hub::open(config).await?;
     let state = AppState::new(options, hub.clone());
     let background = hub.run_in_background(state.shutdown.subscribe(), demo.is_some());
+    let purge = tokio::spawn(
+        hub.clone()
+            .purge_trash_periodically(state.shutdown.subscribe()),
+    );
     let shutdown = state.shutdown.clone();
     let mcp_shutdown = state.mcp_shutdown.clone();
     // Event streams (the page's and MCP's) send small writes one after another: without
@@ -102,6 +106,7 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
         })
         .await;
     background.stop().await;
+    let _ = purge.await;
     drop(demo);
     served.map_err(|err| format!("server error: {err}"))?;
     tracing::info!("Sessions Hub stopped");

@@ -30,7 +30,12 @@ pub struct Config {
     pub token: Option<String>,
     /// The Create tab's context scan stops after this long, flagged partial.
     pub scan_budget: Duration,
+    /// Deleted sessions stay in `<sessions-dir>/.trash/` this long before they are purged.
+    pub trash_after: Duration,
 }
+
+/// `--trash-days` by default.
+pub const DEFAULT_TRASH_DAYS: u32 = 7;
 
 impl Config {
     /// A configuration rooted in `dir`, for tests and benches.
@@ -49,6 +54,7 @@ impl Config {
             max_preview_bytes: crate::domain::output::DEFAULT_MAX_PREVIEW_BYTES,
             token: None,
             scan_budget: DEFAULT_SCAN_BUDGET,
+            trash_after: Duration::from_secs(u64::from(DEFAULT_TRASH_DAYS) * 86_400),
         }
     }
 }

@@ -10,13 +10,14 @@ mod create;
 pub mod demo;
 mod events;
 mod health;
+mod lifecycle;
 mod output;
 mod questions;
 mod sessions;
 mod startup;
 mod waiting;
 
-pub use config::{parse_duration, Config, DEFAULT_SCAN_BUDGET};
+pub use config::{parse_duration, Config, DEFAULT_SCAN_BUDGET, DEFAULT_TRASH_DAYS};
 pub use create::API_SCAN_BUDGET;
 pub use events::{ChangeEvent, ChangeStream};
 pub use health::Health;

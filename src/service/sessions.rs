@@ -30,7 +30,7 @@ impl Hub {
     pub async fn detail(&self, id: SessionId) -> Result<crate::domain::SessionDetail, HubError> {
         self.blocking("reading a session", move |hub| {
             let mut detail = hub.store().detail(&id)?;
-            let folder = hub.store().dir().join(id.as_str());
+            let folder = hub.store().folder(&id)?;
             let roots = &hub.config().allow_output_roots;
             for agent in &mut detail.agents {
                 agent.output_ready = agent.outputs.iter().any(|path| {
@@ -50,7 +50,7 @@ impl Hub {
     pub async fn assignment(&self, id: SessionId, agent: AgentId) -> Result<Assignment, HubError> {
         let detail = self.detail(id.clone()).await?;
         self.blocking("reading an assignment", move |hub| {
-            let folder = hub.store().dir().join(id.as_str());
+            let folder = hub.store().folder(&id)?;
             let number = hub
                 .store()
                 .communication(&id)?

@@ -4,6 +4,7 @@
 //! reconcile loop, and the watcher) so that serving the list never rescans the disk. Each
 //! refresh is stat-only for sessions whose `communication.json` did not change.
 
+pub mod lifecycle;
 pub mod output;
 pub mod questions;
 pub mod read;
@@ -19,6 +20,7 @@ use crate::domain::{
     CommunicationFile, HubError, InvalidSession, SessionDetail, SessionList, SessionSummary,
 };
 use crate::fsutil::fingerprint::{unix_ms, Fingerprint};
+use lifecycle::{Place, ARCHIVE_DIR};
 use read::{read_parsed, MAX_METADATA_BYTES};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fs;
@@ -108,6 +110,8 @@ impl ListSnapshot {
 
 #[derive(Clone)]
 struct Entry {
+    /// Active, or in `.archive/`.
+    place: Place,
     /// Of `communication.json` when last read; `None` when it was missing.
     fingerprint: Option<Fingerprint>,
     /// Of the `questions/` folder when last read; `None` when there was none.
@@ -134,6 +138,8 @@ struct Index {
     entries: BTreeMap<String, Entry>,
     generation: u64,
     snapshot: Option<Arc<ListSnapshot>>,
+    /// The archived sessions' list, built when first asked for in a generation.
+    archived: Option<Arc<SessionList>>,
     /// What each recent generation changed, oldest first, so a client that saw generation g
     /// can be told what happened since.
     log: VecDeque<(u64, Changes)>,
@@ -169,6 +175,7 @@ impl SessionStore {
                 entries: BTreeMap::new(),
                 generation,
                 snapshot: None,
+                archived: None,
                 log: VecDeque::new(),
             }),
             refreshing: Mutex::new(()),
@@ -268,6 +275,7 @@ impl SessionStore {
         status: &str,
         expected_version: Option<u64>,
     ) -> Result<StatusUpdate, HubError> {
+        self.writable(id)?;
         let update = write::set_agent_status(&self.dir, id, agent, status, expected_version)?;
         self.refresh_ids([update.session.clone()]);
         Ok(update)
@@ -281,6 +289,7 @@ impl SessionStore {
         agent: &AgentId,
         change: &StatusChange,
     ) -> Result<StatusUpdate, HubError> {
+        self.writable(id)?;
         let update = write::change_agent_status(&self.dir, id, agent, change)?;
         self.refresh_ids([update.session.clone()]);
         Ok(update)
@@ -295,16 +304,24 @@ impl SessionStore {
         self.index.read().expect("index lock").generation
     }
 
-    /// Rescans the sessions directory; unchanged sessions cost one `stat`.
+    /// Rescans the sessions directory and its archive; unchanged sessions cost one `stat`.
     pub fn refresh(&self) -> io::Result<Changes> {
         let _one_at_a_time = self.refreshing.lock().expect("refresh lock");
-        let mut seen = BTreeSet::new();
-        for entry in fs::read_dir(&self.dir)? {
-            let entry = entry?;
-            let Some(id) = session_folder_name(&entry) else {
-                continue;
+        let mut seen = BTreeMap::new();
+        // The archive first, so that a folder found in both places counts as active.
+        let archive = self.dir.join(ARCHIVE_DIR);
+        for (dir, place) in [(&archive, Place::Archived), (&self.dir, Place::Active)] {
+            let listing = match fs::read_dir(dir) {
+                Err(err) if place == Place::Archived && err.kind() == io::ErrorKind::NotFound => {
+                    continue
+                }
+                listing => listing?,
             };
-            seen.insert(id);
+            for entry in listing {
+                if let Some(id) = session_folder_name(&entry?) {
+                    seen.insert(id, place);
+                }
+            }
         }
         let known: Vec<String> = self
             .index
@@ -314,8 +331,8 @@ impl SessionStore {
             .keys()
             .cloned()
             .collect();
-        let ids: BTreeSet<String> = seen.iter().cloned().chain(known).collect();
-        Ok(self.refresh_locked(ids, |id| seen.contains(id)))
+        let ids: BTreeSet<String> = seen.keys().cloned().chain(known).collect();
+        Ok(self.refresh_locked(ids, |id| seen.get(id).copied()))
     }
 
     /// Re-reads just these sessions (the watcher knows which folders changed).
@@ -323,34 +340,40 @@ impl SessionStore {
         let _one_at_a_time = self.refreshing.lock().expect("refresh lock");
         let dir = self.dir.clone();
         let ids: BTreeSet<String> = ids.into_iter().collect();
-        self.refresh_locked(ids, |id| is_session_folder(&dir, id))
+        self.refresh_locked(ids, |id| lifecycle::locate(&dir, id))
     }
 
-    fn refresh_locked(&self, ids: BTreeSet<String>, exists: impl Fn(&str) -> bool) -> Changes {
+    fn refresh_locked(
+        &self,
+        ids: BTreeSet<String>,
+        locate: impl Fn(&str) -> Option<Place>,
+    ) -> Changes {
         let now = SystemTime::now();
         let mut fresh: Vec<(String, Option<Entry>)> = Vec::new();
         {
             let index = self.index.read().expect("index lock");
             for id in ids {
                 let previous = index.entries.get(&id);
-                if !exists(&id) {
+                let Some(place) = locate(&id) else {
                     if previous.is_some() {
                         fresh.push((id, None));
                     }
                     continue;
-                }
-                let folder = self.dir.join(&id);
+                };
+                let folder = place.folder(&self.dir, &id);
                 let fingerprint = stat_fingerprint(&folder.join(COMMUNICATION_FILE));
                 let questions_fingerprint = questions::folder_fingerprint(&folder);
                 if let Some(previous) = previous {
+                    // A move keeps the files' fingerprints: the place tells it apart.
                     if !previous.racy
+                        && previous.place == place
                         && previous.fingerprint == fingerprint
                         && previous.questions_fingerprint == questions_fingerprint
                     {
                         continue;
                     }
                 }
-                let entry = self.read_entry(&id, previous, now);
+                let entry = self.read_entry(&id, place, previous, now);
                 fresh.push((id, Some(entry)));
             }
         }
@@ -386,6 +409,7 @@ impl SessionStore {
         }
         index.generation += 1;
         index.snapshot = None;
+        index.archived = None;
         let generation = index.generation;
         index.log.push_back((generation, changes.clone()));
         if index.log.len() > CHANGE_LOG_LEN {
@@ -395,8 +419,15 @@ impl SessionStore {
         self.published.send_replace(generation);
     }
 
-    fn read_entry(&self, id: &str, previous: Option<&Entry>, now: SystemTime) -> Entry {
-        let folder = self.dir.join(id);
+    fn read_entry(
+        &self,
+        id: &str,
+        place: Place,
+        previous: Option<&Entry>,
+        now: SystemTime,
+    ) -> Entry {
+        let archived = place == Place::Archived;
+        let folder = place.folder(&self.dir, id);
         let path = folder.join(COMMUNICATION_FILE);
         // Stat before reading: a question that lands during the read is then read next time.
         let questions_fingerprint = questions::folder_fingerprint(&folder);
@@ -404,7 +435,7 @@ impl SessionStore {
         match read_parsed(&path, MAX_METADATA_BYTES, CommunicationFile::parse) {
             Ok((file, fingerprint)) => {
                 let questions = questions::read_all(&folder);
-                let (summary, attention_due_ms) = summary::summarise(
+                let (mut summary, attention_due_ms) = summary::summarise(
                     id,
                     &folder,
                     &file,
@@ -412,7 +443,9 @@ impl SessionStore {
                     &questions,
                     self.clock(now),
                 );
+                summary.archived = archived;
                 Entry {
+                    place,
                     fingerprint: Some(fingerprint),
                     questions_fingerprint,
                     racy: fingerprint.is_racy(now) || questions_racy,
@@ -435,6 +468,7 @@ impl SessionStore {
                         questions,
                     }) => {
                         let mut summary = summary.clone();
+                        summary.archived = archived;
                         summary.stale = true;
                         summary.stale_error = Some(error);
                         EntryState::Valid {
@@ -445,6 +479,7 @@ impl SessionStore {
                     }
                     _ => EntryState::Invalid(InvalidSession {
                         id: id.to_owned(),
+                        archived,
                         error,
                         updated_ms: fingerprint
                             .map(|f| f.modified_ms())
@@ -458,6 +493,7 @@ impl SessionStore {
                     }),
                 };
                 Entry {
+                    place,
                     fingerprint,
                     questions_fingerprint,
                     racy,
@@ -477,9 +513,41 @@ impl SessionStore {
         if let Some(snapshot) = index.snapshot.clone() {
             return snapshot;
         }
+        let snapshot = Arc::new(ListSnapshot {
+            list: self.build_list(&index, Place::Active),
+            json: Default::default(),
+            json_by_attention: Default::default(),
+        });
+        index.snapshot = Some(snapshot.clone());
+        snapshot
+    }
+
+    /// The archived sessions, newest first, as of the current generation. Kept apart from
+    /// [`Self::list`] so that a large archive costs the active list nothing.
+    pub fn archived_list(&self) -> Arc<SessionList> {
+        if let Some(list) = self.index.read().expect("index lock").archived.clone() {
+            return list;
+        }
+        let mut index = self.index.write().expect("index lock");
+        if let Some(list) = index.archived.clone() {
+            return list;
+        }
+        let list = Arc::new(self.build_list(&index, Place::Archived));
+        index.archived = Some(list.clone());
+        list
+    }
+
+    fn build_list(&self, index: &Index, place: Place) -> SessionList {
         let mut sessions = Vec::new();
         let mut invalid = Vec::new();
+        let mut archived_count = 0;
         for entry in index.entries.values() {
+            if entry.place == Place::Archived {
+                archived_count += 1;
+            }
+            if entry.place != place {
+                continue;
+            }
             match &entry.state {
                 EntryState::Valid { summary, .. } => sessions.push(SessionSummary::clone(summary)),
                 EntryState::Invalid(bad) => invalid.push(bad.clone()),
@@ -491,19 +559,72 @@ impl SessionStore {
                 .cmp(&a.updated_ms)
                 .then_with(|| a.id.cmp(&b.id))
         });
-        let snapshot = Arc::new(ListSnapshot {
-            list: SessionList {
-                count: sessions.len(),
-                sessions,
-                invalid,
-                generation: index.generation,
-                sessions_dir: self.dir.display().to_string(),
-            },
-            json: Default::default(),
-            json_by_attention: Default::default(),
-        });
-        index.snapshot = Some(snapshot.clone());
-        snapshot
+        SessionList {
+            count: sessions.len(),
+            sessions,
+            invalid,
+            generation: index.generation,
+            sessions_dir: self.dir.display().to_string(),
+            archived: place == Place::Archived,
+            archived_count,
+        }
+    }
+
+    /// The folder session `id` lives in now (active or archived), as the index knows it.
+    pub fn folder(&self, id: &SessionId) -> Result<PathBuf, HubError> {
+        let place = self.place(id)?;
+        Ok(place.folder(&self.dir, id.as_str()))
+    }
+
+    fn place(&self, id: &SessionId) -> Result<Place, HubError> {
+        let known = |store: &Self| {
+            store
+                .index
+                .read()
+                .expect("index lock")
+                .entries
+                .get(id.as_str())
+                .map(|entry| entry.place)
+        };
+        if let Some(place) = known(self) {
+            return Ok(place);
+        }
+        self.refresh_ids([id.as_str().to_owned()]);
+        known(self).ok_or_else(|| {
+            HubError::NotFound(format!("no session {id:?} in {}", self.dir.display()))
+        })
+    }
+
+    /// Agents and people write to active sessions only.
+    fn writable(&self, id: &SessionId) -> Result<(), HubError> {
+        match self.place(id)? {
+            Place::Active => Ok(()),
+            Place::Archived => Err(HubError::WrongState(format!(
+                "session {:?} is archived: restore it first",
+                id.as_str()
+            ))),
+        }
+    }
+
+    /// Archives an active session (see [`lifecycle::archive`]) and shows it at once.
+    pub fn archive(&self, id: &SessionId) -> Result<(), HubError> {
+        let moved = lifecycle::archive(&self.dir, id);
+        self.refresh_ids([id.as_str().to_owned()]);
+        moved
+    }
+
+    /// Restores an archived session (see [`lifecycle::restore`]) and shows it at once.
+    pub fn restore(&self, id: &SessionId) -> Result<(), HubError> {
+        let moved = lifecycle::restore(&self.dir, id);
+        self.refresh_ids([id.as_str().to_owned()]);
+        moved
+    }
+
+    /// Moves an archived session to the trash (see [`lifecycle::trash`]); answers where.
+    pub fn delete(&self, id: &SessionId, now_ms: i64) -> Result<PathBuf, HubError> {
+        let moved = lifecycle::trash(&self.dir, id, now_ms);
+        self.refresh_ids([id.as_str().to_owned()]);
+        moved
     }
 
     /// The parsed `communication.json` of a readable session (the last good copy if it is
@@ -519,8 +640,13 @@ impl SessionStore {
             summary,
             questions,
         } = self.readable_entry(id)?;
+        let place = if summary.archived {
+            Place::Archived
+        } else {
+            Place::Active
+        };
         Ok(summary::detail(
-            &self.dir.join(&summary.id),
+            &place.folder(&self.dir, &summary.id),
             &file,
             *summary,
             &questions,
@@ -574,6 +700,7 @@ impl SessionStore {
                 "no agent {agent:?} in session {session:?}"
             )));
         }
+        self.writable(session)?;
         let folder = self.dir.join(session.as_str());
         let asked = questions::ask(&folder, id, agent, question, choices, asked_at)?;
         self.refresh_ids([session.as_str().to_owned()]);
@@ -590,6 +717,7 @@ impl SessionStore {
         answered_at: String,
     ) -> Result<Question, HubError> {
         self.communication(session)?;
+        self.writable(session)?;
         let folder = self.dir.join(session.as_str());
         let answered = questions::answer(&folder, session, id, answer, answered_by, answered_at);
         // Refreshed on a refusal too: the index may not have seen the first answer yet.
@@ -600,7 +728,7 @@ impl SessionStore {
     /// One question as its file says now.
     pub fn question(&self, session: &SessionId, id: &QuestionId) -> Result<Question, HubError> {
         self.communication(session)?;
-        questions::read_one(&self.dir.join(session.as_str()), session, id)
+        questions::read_one(&self.folder(session)?, session, id)
     }
 
     /// A folder the index has not seen yet is looked at before answering "not found", so a
@@ -661,10 +789,6 @@ fn session_folder_name(entry: &fs::DirEntry) -> Option<String> {
     }
     let is_dir = entry.file_type().ok()?.is_dir() || entry.path().is_dir();
     is_dir.then(|| name.to_owned())
-}
-
-fn is_session_folder(dir: &Path, id: &str) -> bool {
-    !id.starts_with('.') && dir.join(id).is_dir()
 }
 
 fn stat_fingerprint(path: &Path) -> Option<Fingerprint> {

@@ -245,7 +245,7 @@ impl SessionStore {
             })?,
         };
         Ok(ChosenOutput {
-            folder: self.dir().join(id),
+            folder: self.folder(&SessionId::parse(id)?)?,
             path,
             outputs,
         })

@@ -66,6 +66,7 @@ pub fn summarise(
         warnings,
         stale: false,
         stale_error: None,
+        archived: false,
     };
     (summary, assessment.changes_at)
 }

@@ -18,7 +18,8 @@ use std::time::Duration;
 
 pub const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The session's lock file: a sidecar that is never renamed or deleted.
+/// The session's lock file: a sidecar never renamed or deleted on its own (it moves with its
+/// folder when the session is archived, restored or deleted).
 pub const LOCK_FILE: &str = ".hub.lock";
 
 /// Holds `folder`'s session lock (waiting up to `timeout`) while the guard lives.
@@ -61,7 +62,15 @@ pub fn change_agent_status(
             sessions_dir.display()
         )));
     }
-    let _lock = lock_session(&folder, LOCK_TIMEOUT).map_err(|err| write_error(&folder, err))?;
+    let gone = || HubError::NotFound(format!("session {id:?} was archived or deleted meanwhile"));
+    let _lock = lock_session(&folder, LOCK_TIMEOUT).map_err(|err| match err.kind() {
+        io::ErrorKind::NotFound => gone(),
+        _ => write_error(&folder, err),
+    })?;
+    // The lock moves with its folder: a writer that waited through an archive finds it gone.
+    if !folder.is_dir() {
+        return Err(gone());
+    }
 
     let path = folder.join(COMMUNICATION_FILE);
     let (bytes, _) = read_capped(&path, MAX_METADATA_BYTES)

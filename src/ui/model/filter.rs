@@ -198,6 +198,7 @@ mod tests {
             warnings: vec![],
             stale: false,
             stale_error: None,
+            archived: false,
         }
     }
 
@@ -246,6 +247,7 @@ mod tests {
             id: "x".into(),
             error: "bad json".into(),
             updated_ms: 0,
+            archived: false,
         }];
         let order = SortOrder::Attention;
         let needs = StatusFilter::NeedsAttention;
