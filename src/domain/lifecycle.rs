@@ -4,6 +4,11 @@
 use super::HubError;
 use serde::{Deserialize, Serialize};
 
+/// Archived sessions live in `<sessions-dir>/.archive/<id>`.
+pub const ARCHIVE_DIR: &str = ".archive";
+/// Deleted ones in `<sessions-dir>/.trash/<unix ms>/<id>` until purged.
+pub const TRASH_DIR: &str = ".trash";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LifecycleAction {

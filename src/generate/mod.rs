@@ -97,7 +97,7 @@ pub fn preview_prompt(
     };
     let sessions_dir = std::fs::canonicalize(sessions_dir).unwrap_or_else(|_| sessions_dir.into());
     let session_id = new_session_id(request.stub.id.trim(), options.now_ms, |name| {
-        sessions_dir.join(name).symlink_metadata().is_ok()
+        session_name_taken(&sessions_dir, name)
     });
     let session_path = sessions_dir.join(&session_id);
     let session = prompts::Session {
@@ -110,6 +110,16 @@ pub fn preview_prompt(
         options,
     };
     Ok(prompts::agent_prompt(&session, planned))
+}
+
+/// A session of that name exists, active or archived (restoring it must stay possible).
+fn session_name_taken(sessions_dir: &Path, name: &str) -> bool {
+    sessions_dir.join(name).symlink_metadata().is_ok()
+        || sessions_dir
+            .join(crate::domain::lifecycle::ARCHIVE_DIR)
+            .join(name)
+            .symlink_metadata()
+            .is_ok()
 }
 
 /// Writes a new session for `request` under `sessions_dir` (created if missing), embedding the
@@ -150,7 +160,7 @@ pub fn generate(
     let mut refused = BTreeSet::new();
     for _ in 0..MAX_NAME_ATTEMPTS {
         let session_id = new_session_id(stub_id, options.now_ms, |name| {
-            refused.contains(name) || sessions_dir.join(name).symlink_metadata().is_ok()
+            refused.contains(name) || session_name_taken(&sessions_dir, name)
         });
         let session_path = sessions_dir.join(&session_id);
         let session = prompts::Session {

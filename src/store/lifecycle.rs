@@ -15,8 +15,7 @@ use crate::fsutil::PathError;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub const ARCHIVE_DIR: &str = ".archive";
-pub const TRASH_DIR: &str = ".trash";
+pub use crate::domain::lifecycle::{ARCHIVE_DIR, TRASH_DIR};
 
 /// Where a session folder lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -366,3 +366,69 @@ fn a_waiting_agent_gets_its_answer_across_a_hub_restart() {
     let waited = waiter.wait_with_output().unwrap();
     assert!(waited.status.success(), "{}", text(&waited.stderr));
 }
+
+/// `hub archive`, `hub restore`, `hub delete` on the folder and against a running hub: each
+/// shows in the running hub (its watcher sees the local moves), and a delete asks first.
+#[test]
+fn people_archive_restore_and_delete_from_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sessions = tmp.path().join("sessions");
+    write_session(&sessions, "s", ROSTER);
+    let hub = RunningHub::start(&sessions, free_port());
+    let archived = |hub: &RunningHub| -> Option<bool> {
+        let mut response = ureq::get(&format!("{}/api/sessions?id=s", hub.url))
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .call()
+            .unwrap();
+        if response.status() == 404 {
+            return None;
+        }
+        let detail: Value = response.body_mut().read_json().unwrap();
+        detail["session"]["archived"].as_bool()
+    };
+    let until = |hub: &RunningHub, wanted: Option<bool>| {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while archived(hub) != wanted {
+            assert!(Instant::now() < deadline, "the hub never showed {wanted:?}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+
+    let done = run(&sessions, None, &["archive", "s"]);
+    assert!(done.status.success(), "{}", text(&done.stderr));
+    assert_eq!(text(&done.stdout), "Session s archived.");
+    until(&hub, Some(true));
+
+    let again = run(&sessions, Some(&hub.url), &["archive", "s"]);
+    assert_eq!(
+        again.status.code(),
+        Some(5),
+        "a conflict: {}",
+        text(&again.stderr)
+    );
+    assert!(text(&again.stderr).contains("archived already"));
+
+    let done = run(&sessions, Some(&hub.url), &["restore", "s", "--json"]);
+    assert!(done.status.success(), "{}", text(&done.stderr));
+    let moved: Value = serde_json::from_str(&text(&done.stdout)).unwrap();
+    assert_eq!(moved["action"], "restore");
+    until(&hub, Some(false));
+
+    let active = run(&sessions, None, &["delete", "s", "--yes"]);
+    assert_eq!(active.status.code(), Some(5), "{}", text(&active.stderr));
+    assert!(text(&active.stderr).contains("archive it first"));
+
+    run(&sessions, Some(&hub.url), &["archive", "s"]);
+    // Not a terminal: no one to type the id, so it refuses and deletes nothing.
+    let unconfirmed = run(&sessions, None, &["delete", "s"]);
+    assert_eq!(unconfirmed.status.code(), Some(2));
+    assert!(text(&unconfirmed.stderr).contains("--yes"));
+    until(&hub, Some(true));
+
+    let done = run(&sessions, None, &["delete", "s", "--yes"]);
+    assert!(done.status.success(), "{}", text(&done.stderr));
+    until(&hub, None);
+    assert!(!sessions.join(".archive/s").exists());
+}

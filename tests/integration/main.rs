@@ -10,6 +10,7 @@ mod create;
 mod create_api;
 mod hostile;
 mod layers;
+mod lifecycle;
 mod live;
 mod output;
 mod output_api;
