@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 pub struct MonitorSettings {
     pub poll_interval_ms: u64,
     pub stale_after_ms: u64,
+    /// Days a deleted session stays in the trash (`--trash-days`).
+    #[serde(default)]
+    pub trash_days: u64,
 }
 
 /// How the server notices changes on disk (its watcher's health), for the monitor to show.

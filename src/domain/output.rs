@@ -80,6 +80,31 @@ pub struct OutputStamp {
     pub modified_ms: i64,
 }
 
+/// The session's own files the viewer can show as they are on disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RawFile {
+    #[serde(rename = "communication.json")]
+    Communication,
+    #[serde(rename = "instructions.json")]
+    Instructions,
+}
+
+impl RawFile {
+    pub const ALL: [RawFile; 2] = [Self::Communication, Self::Instructions];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Self::Communication => "communication.json",
+            Self::Instructions => "instructions.json",
+        }
+    }
+
+    /// Only these two names: the `&raw=` parameter never names a path.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|file| file.file_name() == raw)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -148,6 +148,22 @@ pub fn markdown_code(text: &str) -> String {
     format!("{fence}{pad}{line}{pad}{fence}")
 }
 
+/// Untrusted text (a whole file, say) as a fenced code block: the fence is longer than any run
+/// of backticks inside, so no line can close it early; invisible controls are removed. `info`
+/// is the hub's own (a language name), never the author's.
+pub fn markdown_fenced(text: &str, info: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat((longest + 1).max(3));
+    let body: String = text.chars().filter(|c| !is_invisible_control(*c)).collect();
+    let body = body.trim_end_matches('\n');
+    format!("{fence}{info}\n{body}\n{fence}")
+}
+
 /// Untrusted text as Markdown paragraphs of its own: line breaks and blank lines are kept, but
 /// no line can open a heading, a fence, a list, a quote, a table or raw HTML, and no character
 /// can start inline markup. Rendered, it reads as the characters the author typed.

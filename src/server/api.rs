@@ -28,6 +28,8 @@ pub fn router() -> Router<AppState> {
         .route("/sessions/output/download", get(download))
         .route("/sessions/{id}", axum::routing::delete(delete_session))
         .route("/sessions/{id}/archive", post(archive_session))
+        .route("/sessions/{id}/export.zip", get(export_zip))
+        .route("/sessions/{id}/report.md", get(report))
         .route("/sessions/{id}/restore", post(restore_session))
         .route("/sessions/{id}/agents/{agent}/status", post(set_status))
         .route("/sessions/{id}/agents/{agent}/assignment", get(assignment))
@@ -286,6 +288,38 @@ async fn download(
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(output.size));
     if let Ok(value) = HeaderValue::from_str(&content_disposition(&output.name)) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+/// `GET /api/sessions/{id}/export.zip`: the session folder (hidden files left out), streamed.
+async fn export_zip(State(hub): State<Hub>, Path(id): Path<String>) -> Result<Response, HubError> {
+    let export = hub.export_zip(SessionId::parse(&id)?).await?;
+    let mut response = axum::body::Body::from_stream(export.body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&content_disposition(&export.file_name)) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+/// `GET /api/sessions/{id}/report.md`: the session in Markdown, as a download.
+async fn report(State(hub): State<Hub>, Path(id): Path<String>) -> Result<Response, HubError> {
+    let id = SessionId::parse(&id)?;
+    let name = crate::domain::export::report_file_name(id.as_str());
+    let report = hub.report(id).await?;
+    let mut response = report.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/markdown; charset=utf-8"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&content_disposition(&name)) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)

@@ -4,6 +4,7 @@
 use super::AppState;
 use crate::domain::format::encode_query_value;
 use crate::domain::ids::SessionId;
+use crate::domain::lifecycle::LifecycleAction;
 use crate::domain::question::{AnswerRequest, QuestionId, ANSWERED_IN_THE_HUB};
 use crate::domain::HubError;
 use axum::extract::State;
@@ -54,6 +55,38 @@ pub async fn answer(State(state): State<AppState>, Form(form): Form<AnswerForm>)
     match answered {
         Ok(_) => Redirect::to(&back),
         Err(err) => Redirect::to(&refused(&back, &err)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MoveForm {
+    session: String,
+    action: String,
+    /// The id typed into the delete dialog.
+    confirm: Option<String>,
+}
+
+/// `POST /sessions/move`: the confirmation dialog's Archive, Restore or Delete. Back to the
+/// session (archive, restore) or to the archived sessions (delete), 303; a refusal goes back
+/// to the dialog with the reason (`move_error`).
+pub async fn move_session(State(state): State<AppState>, Form(form): Form<MoveForm>) -> Redirect {
+    let session = encode_query_value(&form.session);
+    let detail = format!("{MONITOR}&session={session}");
+    let moved = async {
+        let id = SessionId::parse(&form.session)?;
+        let action = LifecycleAction::parse(&form.action)
+            .ok_or_else(|| HubError::Invalid(format!("no such action {:?}", form.action)))?;
+        state.hub.move_session(id, action, form.confirm).await
+    }
+    .await;
+    match moved {
+        Ok(moved) if moved.deleted => Redirect::to(&format!("{MONITOR}&status=archived")),
+        Ok(_) => Redirect::to(&detail),
+        Err(err) => Redirect::to(&format!(
+            "{detail}&confirm={}&move_error={}",
+            encode_query_value(&form.action),
+            encode_query_value(&err.to_string())
+        )),
     }
 }
 

@@ -40,6 +40,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/login", get(security::login_page).post(security::login))
         .route("/sessions/answer", axum::routing::post(forms::answer))
+        .route("/sessions/move", axum::routing::post(forms::move_session))
         .nest("/api", api::router())
         .nest_service(
             "/mcp",

@@ -2,7 +2,7 @@
 
 #[cfg(feature = "ssr")]
 use crate::domain::ids::{AgentId, SessionId};
-use crate::domain::output::{OutputPreview, OutputStamp};
+use crate::domain::output::{OutputPreview, OutputStamp, RawFile};
 use crate::domain::HubError;
 use leptos::prelude::*;
 
@@ -39,4 +39,17 @@ pub async fn probe_output(
             .output_stamp(session, AgentId::new(agent), path)
             .await,
     )
+}
+
+/// `communication.json` or `instructions.json` of a session, rendered for the viewer; the
+/// inner result as [`read_output`]'s.
+#[server(prefix = "/rpc")]
+pub async fn read_raw_file(
+    session: String,
+    file: RawFile,
+) -> Result<Result<OutputPreview, HubError>, HubError> {
+    Ok(match SessionId::parse(&session) {
+        Ok(session) => super::hub().raw_file_preview(session, file).await,
+        Err(err) => Err(err),
+    })
 }

@@ -2,6 +2,7 @@
 
 #[cfg(feature = "ssr")]
 use crate::domain::ids::SessionId;
+use crate::domain::lifecycle::{LifecycleAction, Moved};
 use crate::domain::monitor::{DetailAnswer, ListAnswer};
 use crate::domain::question::Question;
 #[cfg(feature = "ssr")]
@@ -9,9 +10,22 @@ use crate::domain::question::{AnswerRequest, QuestionId, ANSWERED_IN_THE_HUB};
 use crate::domain::HubError;
 use leptos::prelude::*;
 
+/// The active sessions, or the archived ones (the "Archived" filter).
 #[server(prefix = "/rpc")]
-pub async fn list_sessions() -> Result<ListAnswer, HubError> {
-    Ok(super::hub().monitor_list())
+pub async fn list_sessions(archived: bool) -> Result<ListAnswer, HubError> {
+    Ok(super::hub().monitor_list(archived))
+}
+
+/// Archives, restores or deletes a session from its confirmation dialog (without JavaScript
+/// the dialog's form posts to `/sessions/move` instead).
+#[server(prefix = "/rpc")]
+pub async fn move_session(
+    session: String,
+    action: LifecycleAction,
+    confirm: Option<String>,
+) -> Result<Moved, HubError> {
+    let session = super::answer(SessionId::parse(&session))?;
+    super::answer(super::hub().move_session(session, action, confirm).await)
 }
 
 #[server(prefix = "/rpc")]

@@ -9,6 +9,7 @@ mod config;
 mod create;
 pub mod demo;
 mod events;
+mod export;
 mod health;
 mod lifecycle;
 mod output;

@@ -3,7 +3,7 @@
 use super::Hub;
 use crate::domain::format::human_bytes;
 use crate::domain::ids::{AgentId, SessionId};
-use crate::domain::output::{OutputKind, OutputPreview, OutputStamp, MISSING_OUTPUT};
+use crate::domain::output::{OutputKind, OutputPreview, OutputStamp, RawFile, MISSING_OUTPUT};
 use crate::domain::HubError;
 use crate::render;
 use crate::store::SessionStore;
@@ -58,6 +58,60 @@ impl Hub {
                 path.as_deref(),
                 &hub.config().allow_output_roots,
             )
+        })
+        .await
+    }
+
+    /// One of the session's own files (`communication.json`, `instructions.json`) as the viewer
+    /// shows an output: read beneath the session folder, capped, highlighted.
+    pub async fn raw_file_preview(
+        &self,
+        session: SessionId,
+        file: RawFile,
+    ) -> Result<OutputPreview, HubError> {
+        self.blocking("reading a session file", move |hub| {
+            let folder = hub.store().folder(&session)?;
+            let name = file.file_name();
+            let max_bytes = hub.config().max_preview_bytes;
+            let opened = crate::fsutil::beneath::open_beneath(&folder, name.as_ref())
+                .map_err(|_| HubError::Forbidden(format!("{name} is not a plain file")))?;
+            let Some((opened, size)) = opened else {
+                return Err(HubError::NotFound(format!(
+                    "session {session} has no {name}"
+                )));
+            };
+            let read = crate::fsutil::read::read_prefix(&opened, size, max_bytes)
+                .map_err(|err| HubError::internal(format!("cannot read {name}"), err))?;
+            let content = render::lossy_text(&read.bytes, read.truncated);
+            let rendered = render::render_str(
+                OutputKind::Json,
+                &content,
+                read.truncated,
+                render::RENDER_DEADLINE,
+            );
+            let mut notes = Vec::new();
+            if read.truncated {
+                notes.push(format!(
+                    "Showing the first {} of {}.",
+                    human_bytes(read.bytes.len() as u64),
+                    human_bytes(read.size)
+                ));
+            }
+            notes.extend(rendered.notes);
+            Ok(OutputPreview {
+                feature: session.to_string(),
+                agent: String::new(),
+                path: name.to_owned(),
+                outputs: Vec::new(),
+                kind: OutputKind::Json,
+                exists: true,
+                size: read.size,
+                truncated: read.truncated,
+                content,
+                html: rendered.html,
+                notes,
+                stamp: None,
+            })
         })
         .await
     }

@@ -5,7 +5,7 @@ use crate::domain::assignment::{assignment, prompt_file, Assignment, Prompt, MAX
 use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::monitor::{ChangeDetection, DetailAnswer, ListAnswer, MonitorSettings};
 use crate::domain::monitor::{StatusChange, StatusUpdate};
-use crate::domain::HubError;
+use crate::domain::{HubError, SessionList};
 use crate::store::ListSnapshot;
 use std::sync::Arc;
 
@@ -15,10 +15,15 @@ impl Hub {
         self.store().list()
     }
 
-    /// The list for the Monitor tab.
-    pub fn monitor_list(&self) -> ListAnswer {
+    /// The list for the Monitor tab: the active sessions, or with `archived` the archived ones.
+    pub fn monitor_list(&self, archived: bool) -> ListAnswer {
+        let list = if archived {
+            SessionList::clone(&self.archived_list())
+        } else {
+            self.list().list.clone()
+        };
         ListAnswer {
-            list: self.list().list.clone(),
+            list,
             questions: self.questions(None, true),
             now_ms: now_ms(),
             settings: self.monitor_settings(),
@@ -120,6 +125,7 @@ impl Hub {
         MonitorSettings {
             poll_interval_ms: self.config().poll_interval.as_millis() as u64,
             stale_after_ms: self.config().stale_after.as_millis() as u64,
+            trash_days: self.trash_days(),
         }
     }
 

@@ -4,6 +4,7 @@
 //! reconcile loop, and the watcher) so that serving the list never rescans the disk. Each
 //! refresh is stat-only for sessions whose `communication.json` did not change.
 
+pub mod export;
 pub mod lifecycle;
 pub mod output;
 pub mod questions;

@@ -8,6 +8,7 @@ mod assignment;
 mod attention;
 mod create;
 mod create_api;
+mod export;
 mod hostile;
 mod layers;
 mod lifecycle;

@@ -11,10 +11,12 @@ pub enum StatusFilter {
     NeedsAttention,
     Only(Attention),
     Unreadable,
+    /// The archived sessions: a list of their own, fetched when chosen.
+    Archived,
 }
 
 impl StatusFilter {
-    pub const ALL: [StatusFilter; 10] = [
+    pub const ALL: [StatusFilter; 11] = [
         Self::All,
         Self::NeedsAttention,
         Self::Only(Attention::NeedsInput),
@@ -25,12 +27,14 @@ impl StatusFilter {
         Self::Only(Attention::NotStarted),
         Self::Only(Attention::Complete),
         Self::Unreadable,
+        Self::Archived,
     ];
 
     /// `?status=` value; anything unknown means all.
     pub fn from_query(raw: Option<&str>) -> Self {
         match raw {
             Some("unreadable") => Self::Unreadable,
+            Some("archived") => Self::Archived,
             Some("needs_attention") => Self::NeedsAttention,
             Some(raw) => Attention::parse(raw).map_or(Self::All, Self::Only),
             None => Self::All,
@@ -43,6 +47,7 @@ impl StatusFilter {
             Self::NeedsAttention => "needs_attention",
             Self::Only(attention) => attention.as_str(),
             Self::Unreadable => "unreadable",
+            Self::Archived => "archived",
         }
     }
 
@@ -52,13 +57,19 @@ impl StatusFilter {
             Self::NeedsAttention => "Needs attention",
             Self::Only(attention) => attention.label(),
             Self::Unreadable => "Unreadable",
+            Self::Archived => "Archived",
         }
+    }
+
+    /// The list to show it from is the archived one, not the active one.
+    pub fn wants_archived(self) -> bool {
+        self == Self::Archived
     }
 
     fn keeps(self, session: &SessionSummary) -> bool {
         let attention = session.attention.attention;
         match self {
-            Self::All => true,
+            Self::All | Self::Archived => true,
             Self::NeedsAttention => attention.needs_a_person(),
             Self::Only(wanted) => attention == wanted,
             Self::Unreadable => false,
@@ -66,7 +77,23 @@ impl StatusFilter {
     }
 
     fn keeps_invalid(self) -> bool {
-        matches!(self, Self::All | Self::Unreadable)
+        matches!(self, Self::All | Self::Unreadable | Self::Archived)
+    }
+
+    /// The option's label with its count: counted in `list` where it is the list the filter
+    /// applies to, `None` where it is not (the other list is shown).
+    pub fn counted_label(self, list: &crate::domain::SessionList) -> String {
+        if self.wants_archived() {
+            return format!("{} ({})", self.label(), list.archived_count);
+        }
+        if list.archived {
+            return self.label().to_owned();
+        }
+        format!(
+            "{} ({})",
+            self.label(),
+            self.count(&list.sessions, &list.invalid)
+        )
     }
 
     pub fn count(self, sessions: &[SessionSummary], invalid: &[InvalidSession]) -> usize {
@@ -266,6 +293,27 @@ mod tests {
             1
         );
         assert!(filter_invalid(&invalid, "", needs).is_empty());
+    }
+
+    #[test]
+    fn the_archived_filter_counts_the_archive_and_keeps_all_of_its_list() {
+        let mut list = crate::domain::SessionList {
+            sessions: vec![session("a", Attention::Running, 0)],
+            archived_count: 3,
+            ..Default::default()
+        };
+        assert_eq!(StatusFilter::Archived.counted_label(&list), "Archived (3)");
+        assert_eq!(StatusFilter::All.counted_label(&list), "All sessions (1)");
+        list.archived = true;
+        assert_eq!(StatusFilter::All.counted_label(&list), "All sessions");
+        let shown = filter_sessions(
+            &list.sessions,
+            "",
+            StatusFilter::Archived,
+            SortOrder::Newest,
+        );
+        assert_eq!(ids(shown), ["a"]);
+        assert!(StatusFilter::Archived.wants_archived());
     }
 
     #[test]

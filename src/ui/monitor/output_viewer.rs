@@ -1,14 +1,17 @@
 //! The output viewer: one agent's output file in a modal dialog, rendered on the server
-//! (Markdown, JSON, text; sanitised HTML injected as is). Its state is in the URL
-//! (`&output=<agent>[&path=<file>]`), so it deep-links and renders without JavaScript.
+//! (Markdown, JSON, text; sanitised HTML injected as is), or the session's own
+//! `communication.json` / `instructions.json`. Its state is in the URL
+//! (`&output=<agent>[&path=<file>]`, `&raw=<file>`), so it deep-links and renders without
+//! JavaScript.
 
 use super::{session_href, use_monitor};
 use crate::domain::format::encode_query_value;
 use crate::domain::format::human_bytes;
 use crate::domain::output::OutputPreview;
-use crate::server_fns::output::read_output;
+use crate::domain::output::RawFile;
+use crate::server_fns::output::{read_output, read_raw_file};
 use crate::ui::components::Modal;
-use crate::ui::hooks::use_output_probe;
+use crate::ui::hooks::{use_output_probe, PreviewResource};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
@@ -66,7 +69,6 @@ pub fn ViewOutputButton(
 #[component]
 pub fn OutputViewer(session: String, agent: String, path: Option<String>) -> impl IntoView {
     let monitor = use_monitor();
-    let navigate = use_navigate();
     let key = (session.clone(), agent.clone(), path.clone());
     let preview = Resource::new(
         move || key.clone(),
@@ -74,6 +76,58 @@ pub fn OutputViewer(session: String, agent: String, path: Option<String>) -> imp
     );
     // Agents rewrite their output while it is open: fetch again on every monitor refresh, and
     // when the file's size or time changes (output files are not watched).
+    refetch_on_refresh(monitor, preview);
+    use_output_probe(session.clone(), agent.clone(), path.clone(), preview);
+    let heading = format!("Output: {agent}");
+    view! { <ViewerDialog session heading opener=opener_id(&agent) preview /> }
+}
+
+/// Id of the button that opens `file` in the viewer.
+pub fn raw_opener_id(file: RawFile) -> String {
+    format!("view-raw-{}", file.file_name().replace('.', "-"))
+}
+
+/// "View communication.json" / "View instructions.json": a GET form, like "View Output".
+#[component]
+pub fn ViewRawFileButton(session: String, file: RawFile) -> impl IntoView {
+    let navigate = use_navigate();
+    let href = format!("{}&raw={}", session_href(&session), file.file_name());
+    view! {
+        <form
+            method="get"
+            action="/sessions"
+            class="inline-form"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                navigate(&href, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+            }
+        >
+            <input type="hidden" name="tab" value="monitor" />
+            <input type="hidden" name="session" value=session.clone() />
+            <input type="hidden" name="raw" value=file.file_name() />
+            <button type="submit" id=raw_opener_id(file) class="button-small button-quiet">
+                {format!("View {}", file.file_name())}
+            </button>
+        </form>
+    }
+}
+
+/// The session's `communication.json` or `instructions.json` as it is on disk (`&raw=`), fetched
+/// again on every refresh: agents rewrite it while it is open.
+#[component]
+pub fn RawFileViewer(session: String, file: RawFile) -> impl IntoView {
+    let monitor = use_monitor();
+    let key = session.clone();
+    let preview = Resource::new(
+        move || key.clone(),
+        move |session| read_raw_file(session, file),
+    );
+    refetch_on_refresh(monitor, preview);
+    let heading = format!("File: {}", file.file_name());
+    view! { <ViewerDialog session heading opener=raw_opener_id(file) preview /> }
+}
+
+fn refetch_on_refresh(monitor: super::MonitorContext, preview: PreviewResource) {
     Effect::new(move |previous: Option<u64>| {
         let tick = monitor.refresh.tick.get();
         if previous.is_some() {
@@ -81,25 +135,30 @@ pub fn OutputViewer(session: String, agent: String, path: Option<String>) -> imp
         }
         tick
     });
-    use_output_probe(session.clone(), agent.clone(), path.clone(), preview);
+}
 
+/// The viewer's modal: a heading, Close, and the rendered file. Closing goes back to the
+/// session and gives focus back to the button with id `opener`.
+#[component]
+fn ViewerDialog(
+    session: String,
+    heading: String,
+    opener: String,
+    preview: PreviewResource,
+) -> impl IntoView {
+    let navigate = use_navigate();
     let close_href = session_href(&session);
-    let close = {
-        let agent = agent.clone();
-        let close_href = close_href.clone();
-        Callback::new(move |()| {
-            navigate(
-                &close_href,
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
-            return_focus(&agent);
-        })
-    };
-    let heading = format!("Output: {agent}");
+    let close = Callback::new(move |()| {
+        navigate(
+            &close_href,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+        return_focus(&opener);
+    });
 
     view! {
         <Modal labelled_by="output-title" on_close=close class="output-dialog">
@@ -134,10 +193,10 @@ pub fn OutputViewer(session: String, agent: String, path: Option<String>) -> imp
 
 /// After the viewer closes, focus goes back to the button that opened it (found again by id:
 /// a live refresh may have re-rendered the row meanwhile).
-fn return_focus(agent: &str) {
+fn return_focus(opener: &str) {
     #[cfg(feature = "hydrate")]
     {
-        let id = opener_id(agent);
+        let id = opener.to_owned();
         leptos::task::spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(0).await;
             if let Some(opener) = document().get_element_by_id(&id) {
@@ -149,7 +208,7 @@ fn return_focus(agent: &str) {
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = agent;
+    let _ = opener;
 }
 
 #[component]
@@ -182,7 +241,8 @@ fn OutputBody(preview: OutputPreview) -> impl IntoView {
     } else {
         format!("{} · {}", preview.path, preview.kind.label())
     };
-    let download = preview.exists.then(|| {
+    // The session's own files are in its zip; an agent's output downloads on its own.
+    let download = (preview.exists && !preview.agent.is_empty()).then(|| {
         view! {
             <form method="get" action="/api/sessions/output/download" class="inline-form">
                 <input type="hidden" name="feature" value=preview.feature.clone() />

@@ -1,12 +1,16 @@
 //! One session: counts, orchestrator, agents, waves, instructions.
 
-use super::output_viewer::{OutputViewer, ViewOutputButton};
+use super::lifecycle::{wanted_dialog, LifecycleButton, LifecycleDialog};
+use super::output_viewer::{OutputViewer, RawFileViewer, ViewOutputButton, ViewRawFileButton};
 use super::questions::SessionQuestions;
 use super::refetch::{use_refetch, UseRefetchReturn};
 use super::waves::Waves;
 use super::{use_monitor, RefreshButton, RefreshError, LIST_HREF};
 use crate::domain::attention::Attention;
+use crate::domain::format::encode_query_value;
+use crate::domain::lifecycle::LifecycleAction;
 use crate::domain::monitor::DetailAnswer;
+use crate::domain::output::RawFile;
 use crate::domain::{AgentStatus, AgentView, HubError, SessionDetail};
 use crate::server_fns::sessions::get_session;
 use crate::ui::components::{
@@ -106,6 +110,12 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
             .filter(|agent| !agent.is_empty())
             .map(|agent| (agent, query.get("path")))
     });
+    let raw = Memo::new(move |_| query.read().get("raw").and_then(|raw| RawFile::parse(&raw)));
+    let confirm = Memo::new(move |_| {
+        let archived = detail.with(|d| d.summary.archived);
+        wanted_dialog(query.read().get("confirm").as_deref(), archived)
+    });
+    let trash_days = initial.settings.trash_days;
     let session = id.clone();
     let on_answered = Callback::new(move |()| monitor.refresh.trigger.run(()));
     let questions = Signal::derive(move || detail.with(|d| d.questions.clone()));
@@ -115,6 +125,7 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
             <RefreshError error=error.get().unwrap_or_default() shown_since=refreshed_at />
         </Show>
         <DetailNotices detail />
+        <ArchivedNotice detail />
         <SessionQuestions session=session.clone() questions now on_answered />
         <ProgressSection detail />
         <OrchestratorSection detail />
@@ -124,8 +135,19 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
             {move || view! { <Waves agents=detail.with(|d| d.agents.clone()) /> }}
         </section>
         <AgentsSection detail now session=session.clone() />
+        {
+            let session = session.clone();
+            move || raw.get().map(|file| view! { <RawFileViewer session=session.clone() file /> })
+        }
         {move || viewer.get().map(|(agent, path)| {
             view! { <OutputViewer session=session.clone() agent path /> }
+        })}
+        {move || confirm.get().map(|action| {
+            let refused = query.read_untracked().get("move_error");
+            let feature_name = detail.with_untracked(|d| d.summary.feature_name.clone());
+            view! {
+                <LifecycleDialog session=id.clone() feature_name action trash_days refused />
+            }
         })}
         <InstructionsSection detail />
     }
@@ -184,12 +206,50 @@ fn DetailHeader(
             </div>
             <div class="detail-head__actions">
                 <RefreshButton params=vec![("tab", "monitor".to_string()), ("session", id.clone())] />
+                <div class="detail-head__files" role="group" aria-label="Session files">
+                    <a class="button-link button-small" href=format!("/api/sessions/{}/report.md", encode_query_value(&id)) download>
+                        "Download report"
+                    </a>
+                    <a class="button-link button-small" href=format!("/api/sessions/{}/export.zip", encode_query_value(&id)) download>
+                        "Download zip"
+                    </a>
+                    <ViewRawFileButton session=id.clone() file=RawFile::Communication />
+                    <ViewRawFileButton session=id.clone() file=RawFile::Instructions />
+                </div>
+                <div class="detail-head__lifecycle" role="group" aria-label="Session actions">
+                    {move || {
+                        let session = id.clone();
+                        if summary().archived {
+                            view! {
+                                <LifecycleButton session=session.clone() action=LifecycleAction::Restore />
+                                <LifecycleButton session action=LifecycleAction::Delete />
+                            }
+                                .into_any()
+                        } else {
+                            view! { <LifecycleButton session action=LifecycleAction::Archive /> }.into_any()
+                        }
+                    }}
+                </div>
                 <p class="refreshed">
                     {move || if monitor.fetch_failed.get() { "Not current: last refreshed " } else { "Refreshed " }}
                     {move || relative_time(now.get(), refreshed_at.get())}
                 </p>
             </div>
         </header>
+    }
+    .into_any()
+}
+
+/// An archived session says so first, and what that means.
+#[component]
+fn ArchivedNotice(detail: RwSignal<SessionDetail>) -> impl IntoView {
+    view! {
+        <Show when=move || detail.with(|d| d.summary.archived)>
+            <p class="notice notice--archived" role="status">
+                <strong>"Archived. "</strong>
+                "Agents cannot report to this session until it is restored; it is hidden from the list unless the \"Archived\" filter is chosen."
+            </p>
+        </Show>
     }
     .into_any()
 }

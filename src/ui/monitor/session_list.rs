@@ -23,7 +23,12 @@ const PAGE: usize = 100;
 
 #[component]
 pub fn SessionListView() -> impl IntoView {
-    let first = Resource::new(|| (), |_| list_sessions());
+    let query = use_query_map();
+    // The archive is a list of its own: switching to the "Archived" filter fetches it.
+    let archived = Memo::new(move |_| {
+        StatusFilter::from_query(query.read().get("status").as_deref()).wants_archived()
+    });
+    let first = Resource::new(move || archived.get(), list_sessions);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading sessions…"</p> }>
             {move || Suspend::new(async move {
@@ -52,6 +57,7 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
         .poll_interval_ms
         .set(initial.settings.poll_interval_ms);
     let list = RwSignal::new(initial.list.clone());
+    let archived = initial.list.archived;
     let questions = RwSignal::new(initial.questions.clone());
     monitor.follow_generation(Signal::derive(move || list.with(|l| l.generation)));
     let UseRefetchReturn {
@@ -61,7 +67,7 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
     } = use_refetch(
         monitor,
         &initial,
-        list_sessions,
+        move || list_sessions(archived),
         move |answer: &ListAnswer| {
             let mut seen =
                 questions.with_untracked(|before| question_changes(before, &answer.questions));
@@ -140,7 +146,7 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
         <NeedsYou questions now on_answered />
         <div class="monitor-head">
             <h2 id="sessions-heading">
-                "Sessions " <span class="count">{move || {
+                {if archived { "Archived sessions " } else { "Sessions " }} <span class="count">{move || {
                     let total = list.with(|l| l.sessions.len() + l.invalid.len());
                     let shown = visible.with(Vec::len) + visible_invalid.with(Vec::len);
                     if shown == total { format!("({total})") } else { format!("({shown} of {total})") }
@@ -178,7 +184,7 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
                     {StatusFilter::ALL
                         .into_iter()
                         .map(|filter| {
-                            let label = move || list.with(|l| format!("{} ({})", filter.label(), filter.count(&l.sessions, &l.invalid)));
+                            let label = move || list.with(|l| filter.counted_label(l));
                             view! {
                                 <option
                                     value=filter.slug()
@@ -212,8 +218,14 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
             <button type="submit" hidden=move || hydrated.get()>"Apply"</button>
         </form>
 
-        <Show when=is_empty>
+        <Show when=move || is_empty() && !archived>
             <EmptyState dir=list.with_untracked(|l| l.sessions_dir.clone()) />
+        </Show>
+        <Show when=move || is_empty() && archived>
+            <p class="empty">
+                "No archived sessions. Archive a session from its page once it is done. "
+                <a href=super::LIST_HREF>"Show the active sessions"</a>
+            </p>
         </Show>
         <Show when=no_matches>
             <p class="empty">
@@ -278,6 +290,7 @@ fn SessionRow(session: SessionSummary, now: RwSignal<i64>) -> impl IntoView {
                     {session.feature_name.clone()}
                 </a>
                 <span class="session-row__chips">{chips}</span>
+                {session.archived.then(|| view! { <span class="chip chip--archived">"Archived"</span> })}
                 {session.stale.then(|| view! {
                     <span class="chip chip--warn" title=session.stale_error.clone()>
                         "Unreadable now: showing last good copy"
