@@ -39,6 +39,12 @@ pub struct CommunicationFile {
     pub version: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orchestrator: Option<Orchestrator>,
+    /// Which phase of the feature this session is: a name or a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<Value>,
+    /// The session of the phase before this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_session: Option<String>,
     #[serde(default)]
     pub agents: Vec<AgentRecord>,
     #[serde(flatten)]
@@ -88,7 +94,21 @@ pub struct AgentRecord {
     pub extra: Map<String, Value>,
 }
 
+/// `agents[].start_prompt`: the one-line prompt the hub wrote for the agent at creation.
+pub const START_PROMPT_FIELD: &str = "start_prompt";
+/// `agents[].connect_command`: `hub integrate …` for an agent that reports through MCP.
+pub const CONNECT_COMMAND_FIELD: &str = "connect_command";
+
 impl AgentRecord {
+    /// A text field the hub or the agent added, if it is a non-empty string.
+    pub fn extra_text(&self, field: &str) -> Option<String> {
+        self.extra
+            .get(field)
+            .and_then(Value::as_str)
+            .filter(|text| !text.trim().is_empty())
+            .map(str::to_owned)
+    }
+
     pub fn status(&self) -> &AgentStatus {
         static NOT_STARTED: AgentStatus = AgentStatus::NotStarted;
         self.status.as_ref().unwrap_or(&NOT_STARTED)
@@ -281,6 +301,12 @@ pub struct SessionSummary {
     /// In `<sessions-dir>/.archive/`: hidden from the list unless archived sessions are asked for.
     #[serde(default)]
     pub archived: bool,
+    /// The phase this session is (`communication.json`'s `phase`), as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+    /// The session of the phase before (`previous_session`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_session: Option<String>,
 }
 
 impl SessionSummary {
@@ -360,6 +386,12 @@ pub struct AgentView {
     /// One of its output files exists.
     #[serde(default)]
     pub output_ready: bool,
+    /// The line to paste into the agent's terminal, as the hub wrote it at creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_prompt: Option<String>,
+    /// For an MCP session: the command that connects the agent's CLI to the hub.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect_command: Option<String>,
 }
 
 impl AgentView {

@@ -49,6 +49,15 @@ pub fn communication(
         // "created" is not a session status: the hub calculates it from the agents.
         status: Some("created".to_owned()),
         version: Some(0),
+        phase: request
+            .phase
+            .as_ref()
+            .filter(|phase| !phase.trim().is_empty())
+            .map(|phase| json!(phase.trim())),
+        previous_session: request
+            .previous_session
+            .clone()
+            .filter(|id| !id.trim().is_empty()),
         agents: records,
         extra,
         ..CommunicationFile::default()

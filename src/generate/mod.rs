@@ -28,6 +28,7 @@ pub use staging::STAGING_PREFIX;
 
 use crate::domain::create::{validate, CreateRequest, OneLiner};
 use crate::domain::ids::new_session_id;
+use crate::domain::session::{CONNECT_COMMAND_FIELD, START_PROMPT_FIELD};
 use crate::domain::HubError;
 use crate::fsutil::dir::sync_dir;
 use staging::{name_taken, Staging};
@@ -173,7 +174,19 @@ pub fn generate(
             options,
         };
         // Files that name the session: (re)written for this name.
-        let communication = metadata::communication(&session_id, &created_at, request, &agents);
+        let mut communication = metadata::communication(&session_id, &created_at, request, &agents);
+        // The lines to paste, kept with the session: its page shows them for as long as it lives.
+        for (record, agent) in communication.agents.iter_mut().zip(&agents) {
+            let prompt = prompts::one_liner(&session, agent);
+            record
+                .extra
+                .insert(START_PROMPT_FIELD.into(), serde_json::json!(prompt));
+            if let Some(connect) = prompts::connect_command(&session, agent) {
+                record
+                    .extra
+                    .insert(CONNECT_COMMAND_FIELD.into(), serde_json::json!(connect));
+            }
+        }
         staging
             .write(
                 COMMUNICATION_FILE,

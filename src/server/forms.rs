@@ -90,6 +90,27 @@ pub async fn move_session(State(state): State<AppState>, Form(form): Form<MoveFo
     }
 }
 
+#[derive(Deserialize)]
+pub struct StartForm {
+    /// The stub's folder under the stubs directory.
+    stub: String,
+}
+
+/// `POST /sessions/start`: "Start Session" on a stub. On to the new session's page (303), or
+/// back to the Create tab with the reason (`start_error`).
+pub async fn start_session(State(state): State<AppState>, Form(form): Form<StartForm>) -> Redirect {
+    match state.hub.start_from_stub(form.stub).await {
+        Ok(generated) => Redirect::to(&format!(
+            "{MONITOR}&session={}",
+            encode_query_value(&generated.session_id)
+        )),
+        Err(err) => Redirect::to(&format!(
+            "/sessions?tab=create&start_error={}",
+            encode_query_value(&err.to_string())
+        )),
+    }
+}
+
 fn refused(back: &str, err: &HubError) -> String {
     let separator = if back.contains('?') { '&' } else { '?' };
     format!(

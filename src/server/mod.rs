@@ -41,6 +41,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/login", get(security::login_page).post(security::login))
         .route("/sessions/answer", axum::routing::post(forms::answer))
         .route("/sessions/move", axum::routing::post(forms::move_session))
+        .route("/sessions/start", axum::routing::post(forms::start_session))
         .nest("/api", api::router())
         .nest_service(
             "/mcp",

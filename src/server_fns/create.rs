@@ -14,6 +14,13 @@ pub async fn list_stubs() -> Result<StubList, HubError> {
     super::answer(super::hub().stubs().await)
 }
 
+/// "Start Session" on a stub: the session in one step (without JavaScript the button's form
+/// posts to `/sessions/start`).
+#[server(prefix = "/rpc")]
+pub async fn start_session_from_stub(folder: String) -> Result<Generated, HubError> {
+    super::answer(super::hub().start_from_stub(folder).await)
+}
+
 /// Context discovery over the project root for `description`. `scan_id` (chosen by the
 /// browser) lets [`discovery_progress`] and [`cancel_discovery`] find the scan while it runs.
 #[server(prefix = "/rpc")]

@@ -98,6 +98,34 @@ impl Hub {
         self.inner.scans.cancel(scan_id)
     }
 
+    /// "Start Session": the session a stub asks for, in one step: its roster, its scope as
+    /// the task, its first phase, and the context files discovery pre-selects for its
+    /// description (within [`API_SCAN_BUDGET`]).
+    pub async fn start_from_stub(&self, folder: String) -> Result<Generated, HubError> {
+        let stub = self
+            .blocking("reading a stub", move |hub| {
+                crate::store::stubs::read_stub(&hub.config().stubs_dir, &folder)
+            })
+            .await?;
+        let description = stub.description.clone();
+        let context = self
+            .blocking("discovering context", move |hub| {
+                let config = hub.config();
+                discover_in(
+                    &config.project_root,
+                    &config.project_root,
+                    &description,
+                    &discovery_options(config),
+                )
+            })
+            .await
+            .map(|found| found.auto_selected)
+            // No context is better than no session: the person can add files later.
+            .unwrap_or_default();
+        self.create(crate::domain::create::request_from_stub(&stub, context))
+            .await
+    }
+
     /// Every stub folder of the stubs directory; an unusable one is listed with its error.
     pub async fn stubs(&self) -> Result<StubList, HubError> {
         self.blocking("listing stubs", |hub| {
@@ -244,6 +272,8 @@ fn discover_in(
 ) -> Result<DiscoveryResult, HubError> {
     {
         let mut result = discover(folder, description, options)?;
+        // Both canonical: a root given as `sessions/..` is still the folder it names.
+        let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
         let prefix = std::fs::canonicalize(root)
             .ok()
             .and_then(|root| folder.strip_prefix(root).ok().map(Path::to_path_buf))

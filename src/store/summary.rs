@@ -6,6 +6,7 @@ use super::INSTRUCTIONS_FILE;
 use crate::domain::attention::{self, AgentFacts, Assessment, Attention, Staleness};
 use crate::domain::instructions::InstructionsFile;
 use crate::domain::question::{agents_needing_input, Question};
+use crate::domain::session::{CONNECT_COMMAND_FIELD, START_PROMPT_FIELD};
 use crate::domain::waves::compute_waves;
 use crate::domain::{
     AgentRecord, AgentView, CommunicationFile, InstructionsOverview, SessionDetail, SessionStatus,
@@ -67,6 +68,14 @@ pub fn summarise(
         stale: false,
         stale_error: None,
         archived: false,
+        phase: file
+            .phase
+            .as_ref()
+            .and_then(crate::domain::create::phase_name),
+        previous_session: file
+            .previous_session
+            .clone()
+            .filter(|id| !id.trim().is_empty()),
     };
     (summary, assessment.changes_at)
 }
@@ -147,6 +156,8 @@ pub fn detail(
             attention,
             notes: agent.notes().map(str::to_owned),
             output_ready: false,
+            start_prompt: agent.extra_text(START_PROMPT_FIELD),
+            connect_command: agent.extra_text(CONNECT_COMMAND_FIELD),
         })
         .collect();
     SessionDetail {

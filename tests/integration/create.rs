@@ -97,6 +97,8 @@ pub fn sample_request() -> CreateRequest {
             ),
         ],
         agent_interface: Default::default(),
+        phase: Some("Phase 1".into()),
+        previous_session: None,
     }
 }
 

@@ -18,5 +18,6 @@ mod output_api;
 mod questions;
 mod security;
 mod shell;
+mod start;
 mod store;
 mod writes;

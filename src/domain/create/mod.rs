@@ -29,11 +29,15 @@
 //! [`overlap_warnings`]; the UI shows them under `agents`.
 
 mod field_errors;
+mod from_stub;
 mod overlap;
 mod request;
 mod validate;
 
 pub use field_errors::FieldErrors;
+pub use from_stub::{
+    first_phase, phase_name, request_from_stub, roster_name, unique_agent_id, TASK_BLOCK,
+};
 pub use overlap::{execution_waves, overlap_warnings};
 pub use request::{
     AgentInterface, AgentPlan, AttachmentInput, BlockInput, CreateRequest, Generated, OneLiner,

@@ -16,6 +16,12 @@ pub struct CreateRequest {
     pub agents: Vec<AgentPlan>,
     /// What the prompts teach the agents to report with.
     pub agent_interface: AgentInterface,
+    /// The feature's phase this session is (from the stub's `phases`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+    /// The session of the phase before, when this one continues it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_session: Option<String>,
 }
 
 /// The stub the session is made from: picked from the stubs directory or typed in.

@@ -28,6 +28,7 @@ pub fn validate_part(request: &CreateRequest, part: Part) -> FieldErrors {
     match part {
         Part::Stub => {
             check_stub(&request.stub, &mut errors);
+            check_phase(request, &mut errors);
             check_blocks(&request.instructions, &mut errors);
         }
         Part::Context => {
@@ -47,6 +48,26 @@ pub fn validate(request: &CreateRequest) -> FieldErrors {
         errors.extend(validate_part(request, part));
     }
     errors
+}
+
+/// A phase is a short name; the previous session must be a session id (it becomes a link).
+fn check_phase(request: &CreateRequest, errors: &mut FieldErrors) {
+    if let Some(phase) = &request.phase {
+        if phase.chars().count() > 200 || phase.chars().any(char::is_control) {
+            errors.insert(
+                "phase",
+                "Name the phase in one line of at most 200 characters.",
+            );
+        }
+    }
+    if let Some(previous) = request.previous_session.as_deref().filter(|p| !is_blank(p)) {
+        if let Err(problem) = crate::domain::ids::validate_session_id(previous) {
+            errors.insert(
+                "previous_session",
+                format!("The previous phase's session: {problem}."),
+            );
+        }
+    }
 }
 
 pub(super) fn is_blank(text: &str) -> bool {
@@ -351,6 +372,8 @@ pub(super) mod tests {
             context_files: vec!["src/lib.rs".into(), "./docs/a.md".into()],
             agents: vec![agent("agent-1", &[]), agent("agent-2", &["agent-1"])],
             agent_interface: Default::default(),
+            phase: None,
+            previous_session: None,
         }
     }
 

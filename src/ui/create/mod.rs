@@ -19,6 +19,7 @@ mod step_generate;
 mod step_indicator;
 mod step_stub;
 mod stub_fields;
+mod stub_launcher;
 mod stub_picker;
 mod waves_preview;
 mod wizard_nav;
@@ -39,6 +40,7 @@ use step_context::StepContext;
 use step_generate::StepGenerate;
 use step_indicator::StepIndicator;
 use step_stub::StepStub;
+use stub_launcher::StubLauncher;
 use wizard_nav::WizardNav;
 
 /// The wizard's shared state, provided by the hub.
@@ -151,6 +153,7 @@ pub fn CreateTab() -> impl IntoView {
                 "The wizard needs JavaScript: this is a preview of its first step. Enable "
                 "JavaScript (or wait for the page to finish loading) to fill it in."
             </p>
+            <StubLauncher />
             <StepIndicator step />
             <h3 class="wizard-step__heading" tabindex="-1" node_ref=wizard.heading>
                 {move || step.get().label()}

@@ -226,6 +226,8 @@ mod tests {
             stale: false,
             stale_error: None,
             archived: false,
+            phase: None,
+            previous_session: None,
         }
     }
 

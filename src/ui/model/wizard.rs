@@ -366,18 +366,7 @@ impl WizardDraft {
         while agents.len() < count {
             let n = agents.len() + 1;
             let role = self.agents_involved.get(n - 1).cloned().unwrap_or_default();
-            let taken = |id: &str| agents.iter().any(|a| a.agent_id == id);
-            // The stub's names become the ids ("Backend: the store" is `backend`), so the
-            // prompts, files and the Monitor speak of the roster the stub's author wrote.
-            let name = roster_name(&role);
-            let id = if name.is_empty() {
-                (n..).map(|k| format!("agent-{k}")).find(|id| !taken(id))
-            } else {
-                std::iter::once(name.clone())
-                    .chain((2..).map(|k| format!("{name}-{k}")))
-                    .find(|id| !taken(id))
-            }
-            .unwrap_or_default();
+            let id = crate::domain::create::unique_agent_id(agents, n, &role);
             agents.push(AgentPlan {
                 agent_id: id,
                 role,
@@ -434,25 +423,7 @@ impl WizardDraft {
     }
 }
 
-/// The id an agent of role `role` gets: the words before any ':' or '(' as a lowercase slug
-/// of letters, digits and '-' (at most 40 characters); empty when nothing usable is left.
-pub fn roster_name(role: &str) -> String {
-    let head = role.split([':', '(']).next().unwrap_or_default();
-    let mut name = String::new();
-    for c in head.trim().chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            name.push(c);
-        } else if !name.is_empty() && !name.ends_with('-') {
-            name.push('-');
-        }
-    }
-    let name = name.trim_end_matches('-');
-    name.chars()
-        .take(40)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_owned()
-}
+pub use crate::domain::create::roster_name;
 
 /// `path` in at most `max` characters, cut from the left at a `/` where it can be
 /// (`…/monitor/session_list.rs`): the end of a path is what tells files apart.

@@ -14,8 +14,8 @@ use crate::domain::output::RawFile;
 use crate::domain::{AgentStatus, AgentView, HubError, SessionDetail};
 use crate::server_fns::sessions::get_session;
 use crate::ui::components::{
-    titled, with_open_questions, AgentStatusBadge, AttentionBadge, Icon, IconName, LocalTime,
-    PageTitle,
+    titled, with_open_questions, AgentStatusBadge, AttentionBadge, CopyButton, Icon, IconName,
+    LocalTime, PageTitle,
 };
 use crate::ui::model::announce::detail_changes;
 use crate::ui::model::time::relative_time;
@@ -127,6 +127,7 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
         <DetailNotices detail />
         <ArchivedNotice detail />
         <SessionQuestions session=session.clone() questions now on_answered />
+        <StartPrompts detail />
         <ProgressSection detail />
         <OrchestratorSection detail />
         // The graph before the table: at 50 agents it is the overview, the table the detail.
@@ -236,6 +237,55 @@ fn DetailHeader(
                 </p>
             </div>
         </header>
+    }
+    .into_any()
+}
+
+/// The lines to paste into each agent's terminal, as the hub wrote them at creation (sessions
+/// made elsewhere have none). Open while no agent has started, folded away after.
+#[component]
+fn StartPrompts(detail: RwSignal<SessionDetail>) -> impl IntoView {
+    let prompts = Memo::new(move |_| {
+        detail.with(|d| {
+            d.agents
+                .iter()
+                .filter_map(|a| {
+                    a.start_prompt
+                        .clone()
+                        .map(|prompt| (a.agent_id.clone(), prompt, a.connect_command.clone()))
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let fresh = move || {
+        detail.with(|d| {
+            d.agents
+                .iter()
+                .all(|a| matches!(a.status, AgentStatus::NotStarted | AgentStatus::Pending))
+        })
+    };
+    view! {
+        <Show when=move || prompts.with(|p| !p.is_empty())>
+            <section class="detail-section" aria-labelledby="start-heading">
+                <details class="start-prompts" open=fresh>
+                    <summary><h3 id="start-heading">"Start the agents"</h3></summary>
+                    <p class="muted">"Paste each line into its agent's terminal."</p>
+                    <ol class="one-liners">
+                        <For each=move || prompts.get() key=|(agent, prompt, _)| (agent.clone(), prompt.clone()) let:item>
+                            <li class="one-liner">
+                                <span class="one-liner__agent agent-text">{item.0.clone()}</span>
+                                <code class="one-liner__text">{item.1.clone()}</code>
+                                <CopyButton text=item.1.clone() what=format!("the line for {}", item.0) />
+                                {item.2.clone().map(|connect| view! {
+                                    <code class="one-liner__text">{connect.clone()}</code>
+                                    <CopyButton text=connect what=format!("the connect command for {}", item.0) />
+                                })}
+                            </li>
+                        </For>
+                    </ol>
+                </details>
+            </section>
+        </Show>
     }
     .into_any()
 }
