@@ -415,6 +415,37 @@ pub struct SessionDetail {
     /// Every question of the session, newest first.
     #[serde(default)]
     pub questions: Vec<super::question::Question>,
+    /// The sessions of the phase before and of the phases after.
+    #[serde(default)]
+    pub phases: PhaseChain,
+}
+
+/// A session's neighbours in its feature's phases, for links both ways.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PhaseChain {
+    /// `previous_session`, when that session is still here.
+    pub previous: Option<PhaseLink>,
+    /// Sessions whose `previous_session` is this one, oldest first.
+    pub next: Vec<PhaseLink>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PhaseLink {
+    pub id: String,
+    pub feature_name: String,
+    pub phase: Option<String>,
+    pub archived: bool,
+}
+
+impl PhaseLink {
+    pub fn of(summary: &SessionSummary) -> Self {
+        Self {
+            id: summary.id.clone(),
+            feature_name: summary.feature_name.clone(),
+            phase: summary.phase.clone(),
+            archived: summary.archived,
+        }
+    }
 }
 
 /// What the detail shows of `instructions.json`.

@@ -21,6 +21,13 @@ pub async fn start_session_from_stub(folder: String) -> Result<Generated, HubErr
     super::answer(super::hub().start_from_stub(folder).await)
 }
 
+/// "Start next phase": the wizard's request for the phase after session `session`.
+#[server(prefix = "/rpc")]
+pub async fn prepare_next_phase(session: String) -> Result<CreateRequest, HubError> {
+    let session = super::answer(crate::domain::ids::SessionId::parse(&session))?;
+    super::answer(super::hub().next_phase_request(session).await)
+}
+
 /// Context discovery over the project root for `description`. `scan_id` (chosen by the
 /// browser) lets [`discovery_progress`] and [`cancel_discovery`] find the scan while it runs.
 #[server(prefix = "/rpc")]

@@ -4,7 +4,11 @@
 use super::{now_ms, Config, Hub};
 use crate::discovery::{discover, DiscoveryOptions};
 use crate::domain::context::{DiscoveryResult, PackageSize, ProjectFile};
-use crate::domain::create::{normalize_relative_path, CreateRequest, Generated};
+use crate::domain::create::{
+    next_phase_request, normalize_relative_path, CreateRequest, Generated, PhaseOutput,
+};
+use crate::domain::ids::SessionId;
+use crate::domain::report::MAX_REPORTED_OUTPUT_BYTES;
 use crate::domain::stub::StubList;
 use crate::domain::HubError;
 use crate::generate::{generate, GenerateOptions};
@@ -124,6 +128,51 @@ impl Hub {
             .unwrap_or_default();
         self.create(crate::domain::create::request_from_stub(&stub, context))
             .await
+    }
+
+    /// "Start next phase" on a session: the wizard's request for the phase after it (the same
+    /// stub and roster, the next phase, each agent's outputs attached, capped at 64 KiB each).
+    pub async fn next_phase_request(&self, id: SessionId) -> Result<CreateRequest, HubError> {
+        self.blocking("preparing the next phase", move |hub| {
+            let store = hub.store();
+            let file = store.communication(&id)?;
+            let folder = store.folder(&id)?;
+            let stub = file.stub_id.as_deref().and_then(|stub_id| {
+                crate::store::stubs::list_stubs(&hub.config().stubs_dir)
+                    .into_iter()
+                    .filter_map(|entry| entry.stub.ok())
+                    .find(|stub| stub.id == stub_id)
+            });
+            let roots = &hub.config().allow_output_roots;
+            let outputs: Vec<PhaseOutput> = file
+                .agents
+                .iter()
+                .flat_map(|agent| agent.outputs().into_iter().map(move |path| (agent, path)))
+                .filter_map(|(agent, path)| {
+                    let (opened, size) =
+                        crate::store::output::open_output(&folder, &path, roots).ok()??;
+                    let read = crate::fsutil::read::read_prefix(
+                        &opened,
+                        size,
+                        MAX_REPORTED_OUTPUT_BYTES as u64,
+                    )
+                    .ok()?;
+                    let text = String::from_utf8_lossy(&read.bytes).into_owned();
+                    (!text.trim().is_empty()).then(|| PhaseOutput {
+                        agent_id: agent.agent_id.clone(),
+                        path,
+                        text,
+                    })
+                })
+                .collect();
+            Ok(next_phase_request(
+                id.as_str(),
+                &file,
+                stub.as_ref(),
+                &outputs,
+            ))
+        })
+        .await
     }
 
     /// Every stub folder of the stubs directory; an unusable one is listed with its error.

@@ -5,6 +5,7 @@ use crate::domain::assignment::{assignment, prompt_file, Assignment, Prompt, MAX
 use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::monitor::{ChangeDetection, DetailAnswer, ListAnswer, MonitorSettings};
 use crate::domain::monitor::{StatusChange, StatusUpdate};
+use crate::domain::session::{PhaseChain, PhaseLink};
 use crate::domain::{HubError, SessionList};
 use crate::store::ListSnapshot;
 use std::sync::Arc;
@@ -35,6 +36,7 @@ impl Hub {
     pub async fn detail(&self, id: SessionId) -> Result<crate::domain::SessionDetail, HubError> {
         self.blocking("reading a session", move |hub| {
             let mut detail = hub.store().detail(&id)?;
+            detail.phases = hub.phase_chain(&detail.summary);
             let folder = hub.store().folder(&id)?;
             let roots = &hub.config().allow_output_roots;
             for agent in &mut detail.agents {
@@ -48,6 +50,30 @@ impl Hub {
             Ok(detail)
         })
         .await
+    }
+
+    /// The sessions before and after `session` in its feature's phases, active or archived.
+    fn phase_chain(&self, session: &crate::domain::SessionSummary) -> PhaseChain {
+        let active = self.list();
+        let archived = self.archived_list();
+        let all = || active.list.sessions.iter().chain(archived.sessions.iter());
+        let previous = session
+            .previous_session
+            .as_deref()
+            .and_then(|previous| all().find(|s| s.id == previous))
+            .map(PhaseLink::of);
+        let mut next: Vec<&crate::domain::SessionSummary> = all()
+            .filter(|s| s.previous_session.as_deref() == Some(session.id.as_str()))
+            .collect();
+        next.sort_by(|a, b| {
+            a.created_ms
+                .cmp(&b.created_ms)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        PhaseChain {
+            previous,
+            next: next.into_iter().map(PhaseLink::of).collect(),
+        }
     }
 
     /// What one agent is to do: its prompt, role, instructions, its dependencies' statuses and

@@ -165,6 +165,7 @@ pub fn detail(
         agents,
         instructions: instructions_overview(folder),
         questions: questions.to_vec(),
+        phases: Default::default(),
         summary,
     }
 }

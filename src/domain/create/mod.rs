@@ -30,6 +30,7 @@
 
 mod field_errors;
 mod from_stub;
+mod next_phase;
 mod overlap;
 mod request;
 mod validate;
@@ -38,6 +39,7 @@ pub use field_errors::FieldErrors;
 pub use from_stub::{
     first_phase, phase_name, request_from_stub, roster_name, unique_agent_id, TASK_BLOCK,
 };
+pub use next_phase::{next_phase, next_phase_request, PhaseOutput};
 pub use overlap::{execution_waves, overlap_warnings};
 pub use request::{
     AgentInterface, AgentPlan, AttachmentInput, BlockInput, CreateRequest, Generated, OneLiner,

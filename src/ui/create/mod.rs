@@ -58,6 +58,8 @@ pub struct Wizard {
     pub generating: RwSignal<bool>,
     /// Why the last Generate Session failed (the draft is kept).
     pub generate_error: RwSignal<Option<String>>,
+    /// The draft kept in `localStorage` has been applied (once hydrated).
+    pub restored: ReadSignal<bool>,
 }
 
 impl Wizard {
@@ -117,7 +119,7 @@ impl Wizard {
 /// Creates the draft, restores it from `localStorage` after hydration, and provides it.
 pub fn provide_wizard() -> Wizard {
     let draft = RwSignal::new(WizardDraft::new());
-    use_persisted_draft(STORAGE_KEY, draft);
+    let restored = use_persisted_draft(STORAGE_KEY, draft).restored;
     let wizard = Wizard {
         draft,
         show_errors: RwSignal::new(false),
@@ -125,6 +127,7 @@ pub fn provide_wizard() -> Wizard {
         heading: NodeRef::new(),
         generating: RwSignal::new(false),
         generate_error: RwSignal::new(None),
+        restored,
     };
     provide_context(wizard);
     wizard
@@ -134,11 +137,44 @@ pub fn use_wizard() -> Wizard {
     use_context::<Wizard>().unwrap_or_else(provide_wizard)
 }
 
+/// `?tab=create&next_phase=<session>` ("Start next phase" on a complete session): once the
+/// kept draft is restored, the wizard starts over from that session's next phase.
+fn use_next_phase(wizard: Wizard) {
+    let query = leptos_router::hooks::use_query_map();
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || !wizard.restored.get() {
+            return done.unwrap_or(false);
+        }
+        let Some(session) = query.read().get("next_phase").filter(|s| !s.is_empty()) else {
+            return false;
+        };
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match crate::server_fns::create::prepare_next_phase(session).await {
+                Ok(request) => {
+                    wizard.draft.update(|d| d.start_next_phase(request));
+                    wizard.moved();
+                }
+                Err(err) => wizard.generate_error.set(Some(err.to_string())),
+            }
+            let options = leptos_router::NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            };
+            navigate("/sessions?tab=create", options);
+        });
+        true
+    });
+}
+
 #[component]
 pub fn CreateTab() -> impl IntoView {
     let wizard = use_wizard();
     let hydrated = use_hydrated();
     let step = Memo::new(move |_| wizard.step());
+    use_next_phase(wizard);
 
     view! {
         <div class="wizard">

@@ -109,7 +109,6 @@ fn StubItem(folder: String, stub: Stub, refused: RwSignal<Option<String>>) -> im
             <div class="stub-launcher__text">
                 <span class="stub-option__name" id=name_id.clone()>{stub.feature_name.clone()}</span>
                 " " <code class="stub-option__id">{stub.id.clone()}</code>
-                <p class="stub-option__description">{stub.description.clone()}</p>
                 {roles.map(|roles| view! { <p class="stub-option__roles">{roles}</p> })}
                 {phase.map(|phase| view! { <p class="stub-option__roles">{phase}</p> })}
             </div>

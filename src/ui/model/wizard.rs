@@ -195,6 +195,16 @@ impl WizardDraft {
 
     // ---- step 1: stub ----
 
+    /// Starts over from `request` (the next phase of a session): step 1, the stub as typed in.
+    pub fn start_next_phase(&mut self, request: CreateRequest) {
+        *self = Self {
+            stub_choice: StubChoice::AdHoc,
+            agents_involved: request.agents.iter().map(|a| a.role.clone()).collect(),
+            request,
+            ..Self::new()
+        };
+    }
+
     /// Takes the stub of folder `folder`. Another stub than before starts the roster afresh
     /// (its roles come from the new stub's `agents_involved`).
     pub fn pick_stub(&mut self, folder: &str, stub: &Stub) {

@@ -11,6 +11,7 @@ use crate::domain::format::encode_query_value;
 use crate::domain::lifecycle::LifecycleAction;
 use crate::domain::monitor::DetailAnswer;
 use crate::domain::output::RawFile;
+use crate::domain::session::PhaseLink;
 use crate::domain::{AgentStatus, AgentView, HubError, SessionDetail};
 use crate::server_fns::sessions::get_session;
 use crate::ui::components::{
@@ -126,6 +127,7 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
         </Show>
         <DetailNotices detail />
         <ArchivedNotice detail />
+        <PhaseNav detail />
         <SessionQuestions session=session.clone() questions now on_answered />
         <StartPrompts detail />
         <ProgressSection detail />
@@ -288,6 +290,54 @@ fn StartPrompts(detail: RwSignal<SessionDetail>) -> impl IntoView {
         </Show>
     }
     .into_any()
+}
+
+/// The feature's phases around this session, linked both ways, and "Start next phase" once
+/// the session is complete.
+#[component]
+fn PhaseNav(detail: RwSignal<SessionDetail>) -> impl IntoView {
+    let link = |to: PhaseLink| {
+        let label = match &to.phase {
+            Some(phase) => format!("{phase} ({})", to.feature_name),
+            None => to.feature_name.clone(),
+        };
+        view! {
+            <a class="agent-text" href=super::session_href(&to.id)>{label}</a>
+            {to.archived.then_some(" (archived)")}
+        }
+    };
+    move || {
+        let (summary, chain) = detail.with(|d| (d.summary.clone(), d.phases.clone()));
+        let complete = summary.status == crate::domain::SessionStatus::Complete;
+        if summary.phase.is_none() && chain.previous.is_none() && chain.next.is_empty() && !complete
+        {
+            return ().into_any();
+        }
+        let next_href = format!(
+            "/sessions?tab=create&next_phase={}",
+            encode_query_value(&summary.id)
+        );
+        view! {
+            <nav class="phase-nav" aria-label="Phases">
+                {summary.phase.clone().map(|phase| view! {
+                    <span>"Phase: " <strong class="agent-text">{phase}</strong></span>
+                })}
+                {chain.previous.clone().map(|previous| view! {
+                    <span>"Follows " {link(previous)}</span>
+                })}
+                {(!chain.next.is_empty()).then(|| view! {
+                    <span>
+                        "Continued in "
+                        {chain.next.iter().cloned().map(|next| view! { {link(next)} " " }).collect_view()}
+                    </span>
+                })}
+                {(complete && !summary.archived).then(|| view! {
+                    <a class="button-link button-small" href=next_href>"Start next phase"</a>
+                })}
+            </nav>
+        }
+        .into_any()
+    }
 }
 
 /// An archived session says so first, and what that means.
