@@ -77,6 +77,8 @@ fn bench_generate(base: &Path, runs: usize) {
             })
             .collect(),
         agent_interface: Default::default(),
+        phase: None,
+        previous_session: None,
     };
     let sessions = tempfile::tempdir_in(base).unwrap();
     let options = |n: u64| GenerateOptions {
@@ -242,8 +244,12 @@ fn build_tree(base: &Path) -> PathBuf {
 
 fn bench_discover(base: &Path, runs: usize) {
     let tree = build_tree(base);
-    let keywords = extract_keywords(DESCRIPTION);
-    println!("keywords: {}", keywords.join(" "));
+    // What discover searches for: each keyword's stem (rg gets the same patterns).
+    let keywords: Vec<String> = extract_keywords(DESCRIPTION)
+        .iter()
+        .map(|word| sessions_hub::discovery::keywords::stem(word))
+        .collect();
+    println!("keywords (stems): {}", keywords.join(" "));
     let options = DiscoveryOptions {
         time_budget: Duration::from_secs(600),
         ..DiscoveryOptions::default()

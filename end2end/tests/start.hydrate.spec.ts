@@ -12,7 +12,11 @@ test.beforeEach(async ({ hub }) => {
   server = await HubServer.start({ stubs: STUBS, projectFiles: PROJECT });
   hub.base = server.url;
 });
-test.afterEach(async () => server.stop());
+test.afterEach(async ({ page }) => {
+  // The page first: its live channel would report the stopped server as an error.
+  await page.close();
+  await server.stop();
+});
 
 test("Start Session makes the session in one click and opens it with the lines to paste", async ({ hub, page }) => {
   await hub.goto("/sessions?tab=create");

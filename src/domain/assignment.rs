@@ -181,6 +181,7 @@ mod tests {
                 agent("docs", AgentStatus::NotStarted, &["tests"]),
             ],
             instructions: None,
+            phases: Default::default(),
             questions: Vec::new(),
         }
     }

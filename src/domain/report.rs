@@ -240,6 +240,7 @@ mod tests {
                 agent("ui", AgentStatus::InProgress, 2, None),
             ],
             instructions: None,
+            phases: Default::default(),
             questions: vec![Question {
                 id: "q-1".into(),
                 agent_id: "ui".into(),

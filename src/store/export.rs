@@ -93,7 +93,8 @@ fn open_file(path: &Path) -> io::Result<Option<(File, u64)>> {
     }
     let file = options.open(path)?;
     let meta = file.metadata()?;
-    Ok(meta.is_file().then(|| (file, meta.len())))
+    let size = meta.len();
+    Ok(meta.is_file().then_some((file, size)))
 }
 
 #[cfg(test)]

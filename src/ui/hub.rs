@@ -5,6 +5,7 @@ use super::components::{titled, PageTitle};
 use super::create::{provide_wizard, CreateTab};
 use super::hooks::use_live_events;
 use super::monitor::MonitorTab;
+use super::palette::CommandPalette;
 use super::tabs::{TabList, TabPanel};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -72,6 +73,7 @@ pub fn SessionsHub() -> impl IntoView {
 
     view! {
         <PageTitle text=Signal::derive(move || titled(selected.get().label())) />
+        <CommandPalette />
         <TabList selected />
         <TabPanel tab=Tab::Create selected>
             <CreateTab />

@@ -7,4 +7,5 @@ pub mod hooks;
 pub mod hub;
 pub mod model;
 pub mod monitor;
+pub mod palette;
 pub mod tabs;

@@ -224,7 +224,9 @@ fn child_moves_until_killed() {
         let id = sid(&pool_id(step % POOL));
         let _ = match locate(&dir, id.as_str()) {
             Some(Place::Active) => archive(&dir, &id),
-            Some(Place::Archived) if step % 5 == 0 => trash(&dir, &id, step as i64).map(|_| ()),
+            Some(Place::Archived) if step.is_multiple_of(5) => {
+                trash(&dir, &id, step as i64).map(|_| ())
+            }
             Some(Place::Archived) => restore(&dir, &id),
             None => Ok(()),
         };

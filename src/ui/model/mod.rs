@@ -5,5 +5,6 @@
 pub mod announce;
 pub mod filter;
 pub mod layout;
+pub mod palette;
 pub mod time;
 pub mod wizard;

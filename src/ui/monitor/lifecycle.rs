@@ -95,7 +95,10 @@ pub fn LifecycleDialog(
                 match moved {
                     Ok(moved) => {
                         monitor.announcement.set(action.done(&moved.id));
-                        monitor.refresh.trigger.run(());
+                        // A deleted session's page is left: refetching it would be a 404.
+                        if !moved.deleted {
+                            monitor.refresh.trigger.run(());
+                        }
                         let next = if moved.deleted {
                             format!("{LIST_HREF}&status=archived")
                         } else {

@@ -24,11 +24,11 @@ const PAGE: usize = 100;
 #[component]
 pub fn SessionListView() -> impl IntoView {
     let query = use_query_map();
-    // The archive is a list of its own: switching to the "Archived" filter fetches it.
-    let archived = Memo::new(move |_| {
-        StatusFilter::from_query(query.read().get("status").as_deref()).wants_archived()
-    });
-    let first = Resource::new(move || archived.get(), list_sessions);
+    // The archive is a list of its own: the first answer is the one the URL asks for; the
+    // live list fetches the other when the filter changes.
+    let archived =
+        StatusFilter::from_query(query.read_untracked().get("status").as_deref()).wants_archived();
+    let first = Resource::new(move || archived, list_sessions);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading sessions…"</p> }>
             {move || Suspend::new(async move {
@@ -57,9 +57,12 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
         .poll_interval_ms
         .set(initial.settings.poll_interval_ms);
     let list = RwSignal::new(initial.list.clone());
-    let archived = initial.list.archived;
     let questions = RwSignal::new(initial.questions.clone());
     monitor.follow_generation(Signal::derive(move || list.with(|l| l.generation)));
+    let query = use_query_map();
+    let wants_archived = Memo::new(move |_| {
+        StatusFilter::from_query(query.read().get("status").as_deref()).wants_archived()
+    });
     let UseRefetchReturn {
         error,
         refreshed_at,
@@ -67,7 +70,7 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
     } = use_refetch(
         monitor,
         &initial,
-        move || list_sessions(archived),
+        move || list_sessions(wants_archived.get_untracked()),
         move |answer: &ListAnswer| {
             let mut seen =
                 questions.with_untracked(|before| question_changes(before, &answer.questions));
@@ -78,11 +81,19 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
         },
     );
 
-    let query = use_query_map();
     let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
     let status =
         Memo::new(move |_| StatusFilter::from_query(query.read().get("status").as_deref()));
     let order = Memo::new(move |_| SortOrder::from_query(query.read().get("sort").as_deref()));
+    // Choosing "Archived" (or leaving it) fetches the other list at once.
+    Effect::new(move |previous: Option<bool>| {
+        let now = wants_archived.get();
+        if previous.is_some_and(|before| before != now) {
+            monitor.refresh.trigger.run(());
+        }
+        now
+    });
+    let archived = move || list.with(|l| l.archived);
     let limit = Memo::new(move |_| {
         query
             .read()
@@ -146,7 +157,7 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
         <NeedsYou questions now on_answered />
         <div class="monitor-head">
             <h2 id="sessions-heading">
-                {if archived { "Archived sessions " } else { "Sessions " }} <span class="count">{move || {
+                {move || if archived() { "Archived sessions " } else { "Sessions " }} <span class="count">{move || {
                     let total = list.with(|l| l.sessions.len() + l.invalid.len());
                     let shown = visible.with(Vec::len) + visible_invalid.with(Vec::len);
                     if shown == total { format!("({total})") } else { format!("({shown} of {total})") }
@@ -218,10 +229,10 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
             <button type="submit" hidden=move || hydrated.get()>"Apply"</button>
         </form>
 
-        <Show when=move || is_empty() && !archived>
+        <Show when=move || is_empty() && !archived()>
             <EmptyState dir=list.with_untracked(|l| l.sessions_dir.clone()) />
         </Show>
-        <Show when=move || is_empty() && archived>
+        <Show when=move || is_empty() && archived()>
             <p class="empty">
                 "No archived sessions. Archive a session from its page once it is done. "
                 <a href=super::LIST_HREF>"Show the active sessions"</a>
