@@ -57,6 +57,7 @@ test("the filter offers Needs attention and each attention, with counts that agr
     "Not started (0)",
     "Complete (7)",
     "Unreadable (0)",
+    "Archived (0)",
   ]);
   await expect(page.getByRole("heading", { name: "Sessions (20)" })).toBeVisible();
   await hub.statusFilter().selectOption({ label: "Needs attention (4)" });

@@ -66,6 +66,7 @@ test("the status filter shows counts and filters", async ({ hub, page }) => {
     "Not started (0)",
     "Complete (0)",
     "Unreadable (1)",
+    "Archived (0)",
   ]);
   await hub.statusFilter().selectOption({ label: "Unreadable (1)" });
   await hub.applyFilters();
