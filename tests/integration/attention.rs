@@ -2,7 +2,7 @@
 //! `?sort=attention` answers most urgent first; an agent that goes quiet turns stale by itself.
 
 use crate::store::write_session;
-use crate::support::TestHub;
+use crate::support::{list_ids as ids, TestHub};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -54,15 +54,6 @@ fn busy(hub: &TestHub) {
         {"agent_id": "b", "status": "in_progress", "updated_at": ago(2)}]),
     );
     hub.refresh();
-}
-
-fn ids(list: &Value) -> Vec<&str> {
-    list["sessions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_str().unwrap())
-        .collect()
 }
 
 #[tokio::test]

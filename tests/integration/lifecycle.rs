@@ -8,7 +8,7 @@
 //! (`HUB_MOVE_KILLS=n` changes that; `HUB_MOVE_KILL_SEED` replays a run's delays).
 
 use crate::store::write_session;
-use crate::support::{from_parent, kill_child_after, sid, Delays, TestHub};
+use crate::support::{from_parent, kill_child_after, list_ids as ids, sid, Delays, TestHub};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use serde_json::{json, Value};
@@ -34,15 +34,6 @@ async fn call(hub: &TestHub, method: Method, uri: &str) -> (StatusCode, Value) {
     let status = response.status();
     let text = crate::support::body_text(response).await;
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
-fn ids(list: &Value) -> Vec<&str> {
-    list["sessions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_str().unwrap())
-        .collect()
 }
 
 #[tokio::test]

@@ -195,3 +195,13 @@ pub fn sid(raw: &str) -> sessions_hub::domain::ids::SessionId {
 pub fn aid(raw: &str) -> sessions_hub::domain::ids::AgentId {
     sessions_hub::domain::ids::AgentId::new(raw)
 }
+
+/// The ids of a list answer (`GET /api/sessions`), in its order.
+pub fn list_ids(list: &serde_json::Value) -> Vec<&str> {
+    list["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect()
+}
