@@ -8,19 +8,9 @@ import { HubServer } from "./fixtures/server";
 
 const ID = "auth-refactor-1767000000000";
 const DETAIL = `/sessions?tab=monitor&session=${ID}`;
-let server: HubServer;
+test.use({ serverOptions: { fixtures: true } });
 
-test.beforeEach(async ({ hub }) => {
-  server = await HubServer.start({ fixtures: true });
-  hub.base = server.url;
-});
-test.afterEach(async ({ page }) => {
-  // The page first: its live channel would report the stopped server as an error.
-  await page.close();
-  await server.stop();
-});
-
-test("archive, find under Archived, restore, archive again and delete with the typed id", async ({ hub, page }) => {
+test("archive, find under Archived, restore, archive again and delete with the typed id", async ({ hub, page, server }) => {
   // The live channel may tell the open page about the delete before it has left: its one
   // refetch of the session is then a 404, which the page answers with "Session not found".
   hub.allowConsoleErrors(/status of 404/);
@@ -94,7 +84,7 @@ test("archive, find under Archived, restore, archive again and delete with the t
   expect(readdirSync(path.join(server.sessionsDir, ".trash", bins[0]))).toEqual([ID]);
 });
 
-test("a session archived through another hub on the folder leaves this page's list live", async ({ hub, page }) => {
+test("a session archived through another hub on the folder leaves this page's list live", async ({ hub, page, server }) => {
   const other = await HubServer.start({ sessionsDir: server.sessionsDir });
   try {
     await hub.goto("/sessions?tab=monitor");
@@ -112,7 +102,7 @@ test("a session archived through another hub on the folder leaves this page's li
   }
 });
 
-test("the report and the zip download from the detail; the raw files open in the viewer", async ({ hub, page }) => {
+test("the report and the zip download from the detail; the raw files open in the viewer", async ({ hub, page, server }) => {
   await hub.goto(DETAIL);
   await hub.waitForHydration();
   const files = page.getByRole("group", { name: "Session files" });

@@ -1,24 +1,14 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { test, expect } from "./fixtures/hub";
-import { HubServer } from "./fixtures/server";
 
 // Without JavaScript the confirmation dialogs are server-rendered pages and their buttons post
 // forms: archive, a refused delete (wrong id), a delete, and a raw file by deep link.
 
 const ID = "auth-refactor-1767000000000";
-let server: HubServer;
-test.beforeEach(async ({ hub }) => {
-  server = await HubServer.start({ fixtures: true });
-  hub.base = server.url;
-});
-test.afterEach(async ({ page }) => {
-  // The page first: its live channel would report the stopped server as an error.
-  await page.close();
-  await server.stop();
-});
+test.use({ serverOptions: { fixtures: true } });
 
-test("archive and delete as form posts, a wrong id refused with the reason", async ({ hub, page, javaScriptEnabled }) => {
+test("archive and delete as form posts, a wrong id refused with the reason", async ({ hub, page, javaScriptEnabled, server }) => {
   await hub.goto(`/sessions?tab=monitor&session=${ID}`);
   await hub.sessionActions().getByRole("button", { name: "Archive" }).click();
   await expect(page).toHaveURL(/confirm=archive/);
@@ -47,7 +37,7 @@ test("archive and delete as form posts, a wrong id refused with the reason", asy
   expect(existsSync(path.join(server.sessionsDir, ".archive", ID))).toBe(false);
 });
 
-test("a deep link opens a raw file; the Archived filter lists without JavaScript", async ({ hub, page }) => {
+test("a deep link opens a raw file; the Archived filter lists without JavaScript", async ({ hub, page, server }) => {
   await hub.goto(`/sessions?tab=monitor&session=${ID}&raw=instructions.json`);
   await expect(page.getByRole("dialog", { name: "File: instructions.json" })).toBeVisible();
   await fetch(`${server.url}/api/sessions/${ID}/archive`, { method: "POST" });

@@ -1,21 +1,12 @@
 import { test, expect } from "./fixtures/hub";
-import { HubServer } from "./fixtures/server";
 import { PROJECT, STUBS } from "./fixtures/wizard";
 
 // Ctrl+K opens the command palette: typing narrows sessions, tabs and actions; arrows and
 // Enter run one; Escape closes and gives focus back. `?` lists the shortcuts.
 
-let server: HubServer;
-test.beforeEach(async ({ hub }) => {
-  server = await HubServer.start({ fixtures: true, stubs: STUBS, projectFiles: PROJECT });
-  hub.base = server.url;
-});
-test.afterEach(async ({ page }) => {
-  await page.close();
-  await server.stop();
-});
+test.use({ serverOptions: { fixtures: true, stubs: STUBS, projectFiles: PROJECT } });
 
-test("jump to a session, a tab and an action from the keyboard", async ({ hub, page }) => {
+test("jump to a session, a tab and an action from the keyboard", async ({ hub, page, server }) => {
   await hub.goto("/sessions?tab=monitor");
   await hub.waitForHydration();
   await page.keyboard.press("Control+k");
@@ -62,7 +53,7 @@ test("jump to a session, a tab and an action from the keyboard", async ({ hub, p
   await hub.expectSelected("Create Session");
 });
 
-test("start a session from a stub, and ? lists the shortcuts", async ({ hub, page }) => {
+test("start a session from a stub, and ? lists the shortcuts", async ({ hub, page, server }) => {
   await hub.goto("/sessions?tab=create");
   await hub.waitForHydration();
   await page.getByRole("button", { name: /Commands/ }).click();

@@ -1,17 +1,15 @@
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { test, expect } from "./fixtures/hub";
-import { HubServer, writeFiles, writeSession } from "./fixtures/server";
+import { writeFiles, writeSession } from "./fixtures/server";
 import { PROJECT } from "./fixtures/wizard";
 
 // A finished Phase 1 leads to Phase 2: "Start next phase" opens the wizard with the same stub
 // and roster, the next phase and Phase 1's outputs attached; the two sessions link both ways.
 
 const PREVIOUS = "rate-limit-1767000000000";
-let server: HubServer;
-
-test.beforeEach(async ({ hub }) => {
-  server = await HubServer.start({
+test.use({
+  serverOptions: {
     stubs: {
       "rate-limit": {
         id: "rate-limit",
@@ -22,8 +20,9 @@ test.beforeEach(async ({ hub }) => {
       },
     },
     projectFiles: PROJECT,
-  });
-  hub.base = server.url;
+  },
+});
+test.beforeEach(async ({ server }) => {
   writeSession(server.sessionsDir, PREVIOUS, {
     stub_id: "rate-limit",
     feature_name: "Rate limits",
@@ -36,13 +35,8 @@ test.beforeEach(async ({ hub }) => {
   });
   writeFiles(path.join(server.sessionsDir, PREVIOUS), { "outputs/backend.md": "# Token bucket done\n" });
 });
-test.afterEach(async ({ page }) => {
-  // The page first: its live channel would report the stopped server as an error.
-  await page.close();
-  await server.stop();
-});
 
-test("Start next phase prefills the wizard, and the phases link both ways", async ({ hub, page }) => {
+test("Start next phase prefills the wizard, and the phases link both ways", async ({ hub, page, server }) => {
   await hub.goto(`/sessions?tab=monitor&session=${PREVIOUS}`);
   await hub.waitForHydration();
   const phases = page.getByRole("navigation", { name: "Phases" });

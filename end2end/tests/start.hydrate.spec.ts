@@ -1,24 +1,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { test, expect } from "./fixtures/hub";
-import { HubServer } from "./fixtures/server";
 import { PROJECT, STRONG_MATCH, STUBS } from "./fixtures/wizard";
 
 // A stub becomes a running session in one click: its roster, its context pre-selected, and the
 // lines to paste on the new session's page. "Customize" opens the wizard with the stub picked.
 
-let server: HubServer;
-test.beforeEach(async ({ hub }) => {
-  server = await HubServer.start({ stubs: STUBS, projectFiles: PROJECT });
-  hub.base = server.url;
-});
-test.afterEach(async ({ page }) => {
-  // The page first: its live channel would report the stopped server as an error.
-  await page.close();
-  await server.stop();
-});
+test.use({ serverOptions: { stubs: STUBS, projectFiles: PROJECT } });
 
-test("Start Session makes the session in one click and opens it with the lines to paste", async ({ hub, page }) => {
+test("Start Session makes the session in one click and opens it with the lines to paste", async ({ hub, page, server }) => {
   await hub.goto("/sessions?tab=create");
   await hub.waitForHydration();
   const stubs = page.getByRole("region", { name: "Start from a stub" });
@@ -42,7 +32,7 @@ test("Start Session makes the session in one click and opens it with the lines t
   expect(backbone).not.toContain("notes/todo.txt");
 });
 
-test("Customize opens the wizard with the stub picked", async ({ hub, page }) => {
+test("Customize opens the wizard with the stub picked", async ({ hub, page, server }) => {
   await hub.goto("/sessions?tab=create");
   await hub.waitForHydration();
   const stub = page.getByRole("region", { name: "Start from a stub" }).getByRole("listitem").filter({ hasText: "Auth refactor" });

@@ -1,21 +1,11 @@
 import { test, expect } from "./fixtures/hub";
-import { HubServer } from "./fixtures/server";
 import { PROJECT, STUBS } from "./fixtures/wizard";
 
 // Without JavaScript "Start Session" is a form post that lands on the new session's page.
 
-let server: HubServer;
-test.beforeEach(async ({ hub }) => {
-  server = await HubServer.start({ stubs: STUBS, projectFiles: PROJECT });
-  hub.base = server.url;
-});
-test.afterEach(async ({ page }) => {
-  // The page first: its live channel would report the stopped server as an error.
-  await page.close();
-  await server.stop();
-});
+test.use({ serverOptions: { stubs: STUBS, projectFiles: PROJECT } });
 
-test("Start Session works as a plain form post", async ({ hub, page, javaScriptEnabled }) => {
+test("Start Session works as a plain form post", async ({ hub, page, javaScriptEnabled, server }) => {
   await hub.goto("/sessions?tab=create");
   const stub = page.getByRole("region", { name: "Start from a stub" }).getByRole("listitem").filter({ hasText: "Auth refactor" });
   // Customize opens the wizard, which needs JavaScript.

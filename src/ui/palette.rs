@@ -8,6 +8,7 @@ use crate::server_fns::create::{list_stubs, start_session_from_stub};
 use crate::server_fns::sessions::{list_sessions, rescan_sessions};
 use crate::ui::app::use_hydrated;
 use crate::ui::components::Modal;
+use crate::ui::hooks::focus::return_focus;
 use crate::ui::model::palette::{matching, palette_items, Command, PaletteSources, SHORTCUTS};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
@@ -145,7 +146,7 @@ fn PaletteDialog(open: RwSignal<Open>) -> impl IntoView {
 
     let close = Callback::new(move |()| {
         open.set(Open::None);
-        give_focus_back(opener);
+        return_focus(opener.try_get_value().flatten());
     });
     let run = move |command: Command| {
         let quietly = NavigateOptions {
@@ -170,7 +171,7 @@ fn PaletteDialog(open: RwSignal<Open>) -> impl IntoView {
             }
             Command::Refresh => {
                 open.set(Open::None);
-                give_focus_back(opener);
+                return_focus(opener.try_get_value().flatten());
                 leptos::task::spawn_local(async move {
                     let _ = rescan_sessions().await;
                 });
@@ -296,7 +297,7 @@ fn ShortcutsDialog(open: RwSignal<Open>) -> impl IntoView {
     let opener = remember_focus();
     let close = Callback::new(move |()| {
         open.set(Open::None);
-        give_focus_back(opener);
+        return_focus(opener.try_get_value().flatten());
     });
     view! {
         <Modal labelled_by="shortcuts-title" on_close=close class="shortcuts-dialog">
@@ -328,25 +329,6 @@ fn remember_focus() -> StoredValue<Option<String>, LocalStorage> {
     }
     #[cfg(not(feature = "hydrate"))]
     StoredValue::new_local(None)
-}
-
-fn give_focus_back(opener: StoredValue<Option<String>, LocalStorage>) {
-    #[cfg(feature = "hydrate")]
-    {
-        let id = opener.try_get_value().flatten();
-        leptos::task::spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(0).await;
-            use leptos::wasm_bindgen::JsCast;
-            let target = id
-                .and_then(|id| document().get_element_by_id(&id))
-                .or_else(|| document().query_selector("main").ok().flatten());
-            if let Some(el) = target.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
-                let _ = el.focus();
-            }
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = opener;
 }
 
 fn scroll_active_into_view(id: &str) {

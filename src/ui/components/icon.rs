@@ -19,6 +19,8 @@ pub enum IconName {
     Offline,
     Polling,
     Bell,
+    /// An arrow down and to the right: "continues the row above".
+    Continues,
 }
 
 impl IconName {
@@ -60,6 +62,7 @@ impl IconName {
                 "M6 16v-5a6 6 0 0 1 12 0v5l1.5 2h-15z",
                 "M10 20.5a2 2 0 0 0 4 0",
             ],
+            Self::Continues => &["M6 4v9a3 3 0 0 0 3 3h10", "M15 12l4 4-4 4"],
         }
     }
 

@@ -72,3 +72,24 @@ pub fn focus_id(id: String) {
         let _ = id;
     });
 }
+
+/// Gives focus back to the control that opened a dialog (`opener`, an element id) once the
+/// dialog has left the document, or to `main` when that control is gone (a session archived
+/// from the palette, say): focus must never fall to `body`.
+pub fn return_focus(opener: Option<String>) {
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        // A macrotask, not a frame: the dialog's removal and the router's update land first.
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        use wasm_bindgen::JsCast;
+        let document = document();
+        let target = opener
+            .and_then(|id| document.get_element_by_id(&id))
+            .or_else(|| document.query_selector("main").ok().flatten());
+        if let Some(element) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = element.focus();
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = opener;
+}

@@ -3,6 +3,7 @@
 //! Rust, unit-tested natively, shared by the server render and the browser.
 
 pub mod announce;
+pub mod chains;
 pub mod filter;
 pub mod layout;
 pub mod palette;

@@ -3,54 +3,30 @@
 //! without JavaScript (its form posts to `/sessions/move`). Hydrated, the form calls the
 //! `move_session` server function instead. A delete asks for the session's id to be typed.
 
+use super::dialog_opener::{in_place, DialogOpener};
 use super::{session_href, use_monitor, LIST_HREF};
 use crate::domain::lifecycle::LifecycleAction;
 use crate::server_fns::sessions::move_session;
 use crate::ui::components::Modal;
+use crate::ui::hooks::focus::return_focus;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 fn opener_id(action: LifecycleAction) -> String {
     format!("lifecycle-{}", action.slug())
 }
 
-fn dialog_href(session: &str, action: LifecycleAction) -> String {
-    format!("{}&confirm={}", session_href(session), action.slug())
-}
-
-fn quietly() -> NavigateOptions {
-    NavigateOptions {
-        replace: true,
-        scroll: false,
-        ..Default::default()
-    }
-}
-
-/// "Archive", "Restore" or "Delete": a GET form that opens the dialog, with or without JavaScript.
+/// "Archive", "Restore" or "Delete": opens the dialog, with or without JavaScript.
 #[component]
 pub fn LifecycleButton(session: String, action: LifecycleAction) -> impl IntoView {
-    let navigate = use_navigate();
-    let href = dialog_href(&session, action);
     let class = match action {
         LifecycleAction::Delete => "button-small button-danger",
         _ => "button-small",
     };
     view! {
-        <form
-            method="get"
-            action="/sessions"
-            class="inline-form"
-            on:submit=move |ev| {
-                ev.prevent_default();
-                navigate(&href, quietly());
-            }
-        >
-            <input type="hidden" name="tab" value="monitor" />
-            <input type="hidden" name="session" value=session.clone() />
-            <input type="hidden" name="confirm" value=action.slug() />
-            <button type="submit" id=opener_id(action) class=class>{action.label()}</button>
-        </form>
+        <DialogOpener session name="confirm" value=action.slug().to_owned() id=opener_id(action) class>
+            {action.label()}
+        </DialogOpener>
     }
 }
 
@@ -75,8 +51,8 @@ pub fn LifecycleDialog(
     let close = {
         let (navigate, href) = (navigate.clone(), session_href(&session));
         Callback::new(move |()| {
-            navigate(&href, quietly());
-            return_focus(action);
+            navigate(&href, in_place());
+            return_focus(Some(opener_id(action)));
         })
     };
     let submit = {
@@ -104,7 +80,7 @@ pub fn LifecycleDialog(
                         } else {
                             session_href(&session)
                         };
-                        navigate(&next, quietly());
+                        navigate(&next, in_place());
                     }
                     Err(err) => error.set(Some(err.to_string())),
                 }
@@ -176,20 +152,4 @@ pub fn LifecycleDialog(
 /// The dialog `&confirm=` asks for, if it applies to a session in that state.
 pub fn wanted_dialog(raw: Option<&str>, archived: bool) -> Option<LifecycleAction> {
     LifecycleAction::parse(raw?).filter(|action| action.needs_archived() == archived)
-}
-
-/// Back to the button that opened the dialog, once it is gone.
-fn return_focus(action: LifecycleAction) {
-    #[cfg(feature = "hydrate")]
-    leptos::task::spawn_local(async move {
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        if let Some(opener) = document().get_element_by_id(&opener_id(action)) {
-            use leptos::wasm_bindgen::JsCast;
-            if let Ok(opener) = opener.dyn_into::<leptos::web_sys::HtmlElement>() {
-                let _ = opener.focus();
-            }
-        }
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = action;
 }

@@ -5,6 +5,7 @@
 //! fetch again through the same server functions whenever `use_refresh` ticks. Rows are keyed,
 //! so a refresh only touches what changed and keyboard focus stays where it was.
 
+mod dialog_opener;
 mod lifecycle;
 mod output_viewer;
 mod questions;

@@ -4,6 +4,7 @@
 //! (`&output=<agent>[&path=<file>]`, `&raw=<file>`), so it deep-links and renders without
 //! JavaScript.
 
+use super::dialog_opener::{in_place, DialogOpener};
 use super::{session_href, use_monitor};
 use crate::domain::format::encode_query_value;
 use crate::domain::format::human_bytes;
@@ -11,10 +12,10 @@ use crate::domain::output::OutputPreview;
 use crate::domain::output::RawFile;
 use crate::server_fns::output::{read_output, read_raw_file};
 use crate::ui::components::Modal;
+use crate::ui::hooks::focus::return_focus;
 use crate::ui::hooks::{use_output_probe, PreviewResource};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 /// Id of the "View Output" button of `agent`, to give focus back to it on close.
 pub fn opener_id(agent: &str) -> String {
@@ -34,7 +35,7 @@ pub fn viewer_href(session: &str, agent: &str, path: Option<&str>) -> String {
     href
 }
 
-/// "View Output": a GET form, so that it opens the viewer without JavaScript too.
+/// "View Output": opens the viewer, with or without JavaScript.
 #[component]
 pub fn ViewOutputButton(
     session: String,
@@ -43,26 +44,16 @@ pub fn ViewOutputButton(
     /// and shows the file as soon as the agent writes it).
     ready: bool,
 ) -> impl IntoView {
-    let navigate = use_navigate();
-    let href = viewer_href(&session, &agent, None);
+    let class = if ready {
+        "button-small"
+    } else {
+        "button-small button-quiet"
+    };
     view! {
-        <form
-            method="get"
-            action="/sessions"
-            class="inline-form"
-            on:submit=move |ev| {
-                ev.prevent_default();
-                navigate(&href, NavigateOptions { replace: true, scroll: false, ..Default::default() });
-            }
-        >
-            <input type="hidden" name="tab" value="monitor" />
-            <input type="hidden" name="session" value=session.clone() />
-            <input type="hidden" name="output" value=agent.clone() />
-            <button type="submit" id=opener_id(&agent) class=if ready { "button-small" } else { "button-small button-quiet" }>
-                "View Output"
-            </button>
-            {(!ready).then(|| view! { <span class="muted output-pending">" not written yet"</span> })}
-        </form>
+        <DialogOpener session name="output" value=agent.clone() id=opener_id(&agent) class>
+            "View Output"
+        </DialogOpener>
+        {(!ready).then(|| view! { <span class="muted output-pending">" not written yet"</span> })}
     }
 }
 
@@ -87,28 +78,13 @@ pub fn raw_opener_id(file: RawFile) -> String {
     format!("view-raw-{}", file.file_name().replace('.', "-"))
 }
 
-/// "View communication.json" / "View instructions.json": a GET form, like "View Output".
+/// "View communication.json" / "View instructions.json", like "View Output".
 #[component]
 pub fn ViewRawFileButton(session: String, file: RawFile) -> impl IntoView {
-    let navigate = use_navigate();
-    let href = format!("{}&raw={}", session_href(&session), file.file_name());
     view! {
-        <form
-            method="get"
-            action="/sessions"
-            class="inline-form"
-            on:submit=move |ev| {
-                ev.prevent_default();
-                navigate(&href, NavigateOptions { replace: true, scroll: false, ..Default::default() });
-            }
-        >
-            <input type="hidden" name="tab" value="monitor" />
-            <input type="hidden" name="session" value=session.clone() />
-            <input type="hidden" name="raw" value=file.file_name() />
-            <button type="submit" id=raw_opener_id(file) class="button-small button-quiet">
-                {format!("View {}", file.file_name())}
-            </button>
-        </form>
+        <DialogOpener session name="raw" value=file.file_name().to_owned() id=raw_opener_id(file) class="button-small button-quiet">
+            {format!("View {}", file.file_name())}
+        </DialogOpener>
     }
 }
 
@@ -149,15 +125,8 @@ fn ViewerDialog(
     let navigate = use_navigate();
     let close_href = session_href(&session);
     let close = Callback::new(move |()| {
-        navigate(
-            &close_href,
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-        return_focus(&opener);
+        navigate(&close_href, in_place());
+        return_focus(Some(opener.clone()));
     });
 
     view! {
@@ -191,26 +160,6 @@ fn ViewerDialog(
     }
 }
 
-/// After the viewer closes, focus goes back to the button that opened it (found again by id:
-/// a live refresh may have re-rendered the row meanwhile).
-fn return_focus(opener: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        let id = opener.to_owned();
-        leptos::task::spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(0).await;
-            if let Some(opener) = document().get_element_by_id(&id) {
-                use leptos::wasm_bindgen::JsCast;
-                if let Ok(opener) = opener.dyn_into::<leptos::web_sys::HtmlElement>() {
-                    let _ = opener.focus();
-                }
-            }
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = opener;
-}
-
 #[component]
 fn OutputBody(preview: OutputPreview) -> impl IntoView {
     let navigate = use_navigate();
@@ -221,7 +170,7 @@ fn OutputBody(preview: OutputPreview) -> impl IntoView {
                 <span>"Output file"</span>
                 <select on:change:target=move |ev| {
                     let href = viewer_href(&session, &agent, Some(&ev.target().value()));
-                    navigate(&href, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+                    navigate(&href, in_place());
                 }>
                     {preview.outputs.iter().map(|path| {
                         let selected = *path == current;

@@ -6,12 +6,13 @@ use super::refetch::{use_refetch, UseRefetchReturn};
 use super::{session_href, use_monitor, RefreshButton, RefreshError};
 use crate::domain::attention::Attention;
 use crate::domain::monitor::ListAnswer;
-use crate::domain::{InvalidSession, SessionSummary};
+use crate::domain::InvalidSession;
 use crate::server_fns::sessions::list_sessions;
 use crate::ui::components::{
     with_open_questions, AttentionBadge, Icon, IconName, LocalTime, PageTitle,
 };
 use crate::ui::model::announce::{list_changes, question_changes};
+use crate::ui::model::chains::{flat_rows, group_chains, ChainRow};
 use crate::ui::model::filter::{filter_invalid, filter_sessions, SortOrder, StatusFilter};
 use crate::ui::model::time::relative_time;
 use leptos::prelude::*;
@@ -85,6 +86,7 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
     let status =
         Memo::new(move |_| StatusFilter::from_query(query.read().get("status").as_deref()));
     let order = Memo::new(move |_| SortOrder::from_query(query.read().get("sort").as_deref()));
+    let grouped = Memo::new(move |_| query.read().get("group").as_deref() == Some(GROUP_PHASES));
     // Choosing "Archived" (or leaving it) fetches the other list at once.
     Effect::new(move |previous: Option<bool>| {
         let now = wants_archived.get();
@@ -119,6 +121,7 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
     };
     let set_param_too = set_param.clone();
     let set_param_three = set_param.clone();
+    let set_param_four = set_param.clone();
     use_list_keys();
 
     let visible = Memo::new(move |_| {
@@ -137,7 +140,16 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let shown = move || visible.with(|v| v.iter().take(limit.get()).cloned().collect::<Vec<_>>());
+    let shown = move || {
+        visible.with(|v| {
+            let rows = if grouped.get() {
+                group_chains(v)
+            } else {
+                flat_rows(v)
+            };
+            rows.into_iter().take(limit.get()).collect::<Vec<_>>()
+        })
+    };
     let hidden_count = move || visible.with(Vec::len).saturating_sub(limit.get());
     let more_href = move || {
         let mut params = query.get();
@@ -225,6 +237,20 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
+            <label class="field field--check">
+                <input
+                    type="checkbox"
+                    name="group"
+                    value=GROUP_PHASES
+                    checked=move || grouped.get()
+                    prop:checked=move || grouped.get()
+                    on:change:target=move |ev| {
+                        let on = ev.target().checked();
+                        set_param_four("group", if on { GROUP_PHASES.to_string() } else { String::new() })
+                    }
+                />
+                <span>"Group phases"</span>
+            </label>
             // Filters apply as you type once hydrated; without JavaScript this submits them.
             <button type="submit" hidden=move || hydrated.get()>"Apply"</button>
         </form>
@@ -246,8 +272,12 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
         </Show>
 
         <ul class="session-list" aria-labelledby="sessions-heading">
-            <For each=shown key=|s| (s.id.clone(), s.updated_ms, s.stale, s.attention.clone()) let:session>
-                <SessionRow session now />
+            <For
+                each=shown
+                key=|row| (row.session.id.clone(), row.session.updated_ms, row.session.stale, row.session.attention.clone(), row.depth, row.follows.clone())
+                let:row
+            >
+                <SessionRow row now />
             </For>
         </ul>
         <Show when=move || { hidden_count() > 0 }>
@@ -269,8 +299,16 @@ fn LiveSessionList(initial: ListAnswer) -> impl IntoView {
     }
 }
 
+/// `?group=phases`: each phase under the one it continues.
+const GROUP_PHASES: &str = "phases";
+
 #[component]
-fn SessionRow(session: SessionSummary, now: RwSignal<i64>) -> impl IntoView {
+fn SessionRow(row: ChainRow, now: RwSignal<i64>) -> impl IntoView {
+    let ChainRow {
+        session,
+        depth,
+        follows,
+    } = row;
     let attention = session.attention.clone();
     let active_ms = attention.last_activity_ms;
     let progress = format!(
@@ -294,13 +332,30 @@ fn SessionRow(session: SessionSummary, now: RwSignal<i64>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <li class=format!("session-row session-row--{}", attention.attention.as_str())>
+        <li
+            // Classes, not a style attribute: the page's CSP allows no inline styles.
+            class=format!(
+                "session-row session-row--{}{}",
+                attention.attention.as_str(),
+                match depth {
+                    0 => String::new(),
+                    depth => format!(" session-row--continues session-row--depth-{}", depth.min(3)),
+                },
+            )
+        >
+            {follows.map(|name| view! {
+                <p class="session-row__follows">
+                    <Icon name=IconName::Continues />
+                    "Next phase of " <span class="agent-text">{name}</span>
+                </p>
+            })}
             <div class="session-row__main">
                 <AttentionBadge attention=attention.attention />
                 <a class="session-row__link" href=session_href(&session.id)>
                     {session.feature_name.clone()}
                 </a>
                 <span class="session-row__chips">{chips}</span>
+                {session.phase.clone().map(|phase| view! { <span class="chip chip--phase agent-text">{phase}</span> })}
                 {session.archived.then(|| view! { <span class="chip chip--archived">"Archived"</span> })}
                 {session.stale.then(|| view! {
                     <span class="chip chip--warn" title=session.stale_error.clone()>
