@@ -11,6 +11,7 @@
 pub mod remote;
 
 use crate::domain::assignment::Assignment;
+use crate::domain::history::Actor;
 use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::lifecycle::{LifecycleAction, Moved};
 use crate::domain::monitor::{StatusChange, StatusUpdate};
@@ -60,7 +61,12 @@ impl From<HubError> for Failure {
 pub enum Backend {
     /// The sessions folder on this machine, through `hub`. `watched` when the hub's watcher
     /// already runs (the server's own hub); otherwise a wait starts one for its session.
-    Local { hub: Hub, watched: bool },
+    Local {
+        hub: Hub,
+        watched: bool,
+        /// Who the history says made the changes.
+        by: Actor,
+    },
     /// A running hub, over its HTTP API.
     Remote(Client),
 }
@@ -71,25 +77,31 @@ impl Backend {
         hub_url: Option<&str>,
         token: Option<String>,
         sessions_dir: PathBuf,
+        by: Actor,
     ) -> Result<Self, Failure> {
         match hub_url.filter(|url| !url.is_empty()) {
-            Some(url) => Ok(Self::Remote(Client::new(url, token)?)),
+            Some(url) => Ok(Self::Remote(Client::new(url, token)?.acting_as(by))),
             None => Ok(Self::Local {
                 hub: Hub::new(Config::for_sessions_dir(sessions_dir)),
                 watched: false,
+                by,
             }),
         }
     }
 
-    /// The running server's own hub.
+    /// A hub whose watcher runs (the server's own, or `hub mcp`'s), for the MCP tools.
     pub fn served(hub: Hub) -> Self {
-        Self::Local { hub, watched: true }
+        Self::Local {
+            hub,
+            watched: true,
+            by: Actor::Mcp,
+        }
     }
 
     /// Every session, newest first.
     pub async fn list(&self) -> Result<SessionList, Failure> {
         match self {
-            Self::Local { hub, watched } => {
+            Self::Local { hub, watched, .. } => {
                 if !watched {
                     hub.rescan().await?;
                 }
@@ -149,10 +161,10 @@ impl Backend {
         action: LifecycleAction,
     ) -> Result<Moved, Failure> {
         match self {
-            Self::Local { hub, .. } => {
+            Self::Local { hub, by, .. } => {
                 // The command names the session: that is the delete's confirmation.
                 let confirm = Some(session.as_str().to_owned());
-                Ok(hub.move_session(session, action, confirm).await?)
+                Ok(hub.move_session(session, action, confirm, *by).await?)
             }
             Self::Remote(client) => {
                 let client = client.clone();
@@ -168,7 +180,7 @@ impl Backend {
         change: StatusChange,
     ) -> Result<StatusUpdate, Failure> {
         match self {
-            Self::Local { hub, .. } => Ok(hub.set_status(session, agent, change).await?),
+            Self::Local { hub, by, .. } => Ok(hub.set_status(session, agent, change, *by).await?),
             Self::Remote(client) => {
                 let client = client.clone();
                 blocking(move || client.set_status(&session, &agent, &change)).await
@@ -183,7 +195,7 @@ impl Backend {
         timeout: Option<Duration>,
     ) -> Result<Progress, Failure> {
         match self {
-            Self::Local { hub, watched } => {
+            Self::Local { hub, watched, .. } => {
                 let _watching = Watching::start(hub, &session, *watched).await?;
                 Ok(hub.wait_for_agents(session, awaited, timeout).await?)
             }
@@ -196,7 +208,7 @@ impl Backend {
 
     pub async fn ask(&self, session: SessionId, request: AskRequest) -> Result<Question, Failure> {
         match self {
-            Self::Local { hub, .. } => Ok(hub.ask(session, request).await?),
+            Self::Local { hub, by, .. } => Ok(hub.ask(session, request, *by).await?),
             Self::Remote(client) => {
                 let client = client.clone();
                 blocking(move || client.ask(&session, &request)).await
@@ -212,7 +224,9 @@ impl Backend {
         request: AnswerRequest,
     ) -> Result<Question, Failure> {
         match self {
-            Self::Local { hub, .. } => Ok(hub.answer(session, question, request, "cli").await?),
+            Self::Local { hub, by, .. } => {
+                Ok(hub.answer(session, question, request, "cli", *by).await?)
+            }
             Self::Remote(client) => {
                 let client = client.clone();
                 blocking(move || client.respond(&session, &question, &request)).await
@@ -228,7 +242,7 @@ impl Backend {
         wait: Option<Option<Duration>>,
     ) -> Result<Question, Failure> {
         match self {
-            Self::Local { hub, watched } => match wait {
+            Self::Local { hub, watched, .. } => match wait {
                 None => Ok(hub.question(session, question).await?),
                 Some(timeout) => {
                     let _watching = Watching::start(hub, &session, *watched).await?;

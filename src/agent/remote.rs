@@ -6,6 +6,7 @@
 use super::Failure;
 use crate::domain::assignment::Assignment;
 use crate::domain::format::encode_query_value as encode;
+use crate::domain::history::Actor;
 use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::lifecycle::{LifecycleAction, Moved};
 use crate::domain::monitor::{StatusChange, StatusUpdate};
@@ -22,6 +23,9 @@ use ureq::http::Response;
 use ureq::Body;
 
 /// How long one request may take, long-polls and event streams aside.
+/// The header that names the client to the hub's history.
+const CLIENT_HEADER: &str = "x-hub-client";
+
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// One long-poll or event-stream request lasts at most this long, then it is made again.
 const HOLD: Duration = Duration::from_secs(55);
@@ -33,6 +37,8 @@ pub struct Client {
     base: String,
     token: Option<String>,
     agent: ureq::Agent,
+    /// Sent as `X-Hub-Client`, so the hub's history names the tool.
+    by: Actor,
 }
 
 impl Client {
@@ -53,7 +59,14 @@ impl Client {
             base,
             token: token.filter(|token| !token.is_empty()),
             agent,
+            by: Actor::Api,
         })
+    }
+
+    /// The same client, named `by` in the hub's history (`cli` or `mcp`).
+    pub fn acting_as(mut self, by: Actor) -> Self {
+        self.by = by;
+        self
     }
 
     pub fn list(&self) -> Result<SessionList, Failure> {
@@ -259,6 +272,7 @@ impl Client {
             .config()
             .timeout_global(Some(hold))
             .build();
+        request = request.header(CLIENT_HEADER, self.by.as_str());
         if let Some(token) = &self.token {
             request = request.header("Authorization", format!("Bearer {token}"));
         }
@@ -275,6 +289,7 @@ impl Client {
             .config()
             .timeout_global(Some(timeout))
             .build();
+        request = request.header(CLIENT_HEADER, self.by.as_str());
         if let Some(token) = &self.token {
             request = request.header("Authorization", format!("Bearer {token}"));
         }
@@ -288,6 +303,7 @@ impl Client {
             .config()
             .timeout_global(Some(REQUEST_TIMEOUT))
             .build();
+        request = request.header(CLIENT_HEADER, self.by.as_str());
         if let Some(token) = &self.token {
             request = request.header("Authorization", format!("Bearer {token}"));
         }
@@ -301,6 +317,7 @@ impl Client {
             .config()
             .timeout_global(Some(REQUEST_TIMEOUT))
             .build();
+        request = request.header(CLIENT_HEADER, self.by.as_str());
         if let Some(token) = &self.token {
             request = request.header("Authorization", format!("Bearer {token}"));
         }

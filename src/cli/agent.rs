@@ -24,7 +24,7 @@ async fn move_session(
     remote: super::RemoteArgs,
     sessions_dir: PathBuf,
 ) -> Result<(), Failure> {
-    let backend = remote.backend(sessions_dir)?;
+    let backend = remote.backend(sessions_dir, crate::domain::history::Actor::Cli)?;
     let moved = backend
         .move_session(SessionId::parse(&session)?, action)
         .await?;
@@ -97,7 +97,7 @@ async fn execute(command: Command, sessions_dir: PathBuf) -> Result<(), Failure>
             agent,
             remote,
         }) => {
-            let backend = remote.backend(sessions_dir)?;
+            let backend = remote.backend(sessions_dir, crate::domain::history::Actor::Cli)?;
             let detail = backend.detail(&SessionId::parse(&session)?).await?;
             print_status(&detail, agent.as_deref(), remote.json)
         }
@@ -109,7 +109,7 @@ async fn execute(command: Command, sessions_dir: PathBuf) -> Result<(), Failure>
             expected_version,
             remote,
         }) => {
-            let backend = remote.backend(sessions_dir)?;
+            let backend = remote.backend(sessions_dir, crate::domain::history::Actor::Cli)?;
             let change = StatusChange {
                 status,
                 message,
@@ -129,7 +129,7 @@ async fn execute(command: Command, sessions_dir: PathBuf) -> Result<(), Failure>
             timeout,
             remote,
         } => {
-            let backend = remote.backend(sessions_dir)?;
+            let backend = remote.backend(sessions_dir, crate::domain::history::Actor::Cli)?;
             let awaited = match deps_of {
                 Some(agent) => Awaited::DependenciesOf(agent),
                 None => Awaited::Agents(agents),
@@ -148,7 +148,7 @@ async fn execute(command: Command, sessions_dir: PathBuf) -> Result<(), Failure>
             no_wait,
             remote,
         } => {
-            let backend = remote.backend(sessions_dir)?;
+            let backend = remote.backend(sessions_dir, crate::domain::history::Actor::Cli)?;
             let session = SessionId::parse(&session)?;
             let request = AskRequest {
                 agent_id: agent,
@@ -175,7 +175,7 @@ async fn execute(command: Command, sessions_dir: PathBuf) -> Result<(), Failure>
             timeout,
             remote,
         } => {
-            let backend = remote.backend(sessions_dir)?;
+            let backend = remote.backend(sessions_dir, crate::domain::history::Actor::Cli)?;
             let (session, id) = (
                 SessionId::parse(&session)?,
                 QuestionId::parse(&question_id)?,

@@ -42,7 +42,9 @@ pub async fn run(hook: HookRun, sessions_dir: PathBuf) -> ExitCode {
     let outcome = async {
         let payload = read_payload(hook.payload)?;
         let action = HookAction::from_payload(&payload);
-        let backend = hook.remote.backend(sessions_dir)?;
+        let backend = hook
+            .remote
+            .backend(sessions_dir, crate::domain::history::Actor::Cli)?;
         let target = Target {
             backend,
             session: SessionId::parse(&session)?,

@@ -247,8 +247,14 @@ impl RemoteArgs {
     pub fn backend(
         &self,
         sessions_dir: PathBuf,
+        by: crate::domain::history::Actor,
     ) -> Result<crate::agent::Backend, crate::agent::Failure> {
-        crate::agent::Backend::new(self.hub_url.as_deref(), self.token.clone(), sessions_dir)
+        crate::agent::Backend::new(
+            self.hub_url.as_deref(),
+            self.token.clone(),
+            sessions_dir,
+            by,
+        )
     }
 }
 
@@ -299,6 +305,11 @@ pub struct ServeArgs {
     /// sweep, within the hour).
     #[arg(long, env = "HUB_TRASH_DAYS", default_value_t = crate::service::DEFAULT_TRASH_DAYS)]
     pub trash_days: u32,
+    /// POST a JSON alert here when an agent completes or is blocked, a question is asked, or
+    /// a session completes (repeatable; Slack, Discord and ntfy webhooks work as they are).
+    /// In HUB_NOTIFY_URL, separate several with spaces.
+    #[arg(long = "notify-url", env = "HUB_NOTIFY_URL", value_delimiter = ' ', value_parser = crate::service::parse_notify_url)]
+    pub notify_urls: Vec<String>,
     /// Serve a throw-away sessions folder with sample sessions and simulated agents that
     /// progress over time (ignores --sessions-dir; the folder is deleted on exit).
     #[arg(long)]
@@ -335,6 +346,7 @@ fn config(dirs: DirArgs, serve: ServeArgs) -> Config {
         token: serve.token.filter(|token| !token.is_empty()),
         scan_budget: serve.scan_budget,
         trash_after: Duration::from_secs(u64::from(serve.trash_days) * 86_400),
+        notify_urls: serve.notify_urls,
     }
 }
 
@@ -416,7 +428,10 @@ fn usage_error(err: clap::Error) -> ExitCode {
 /// `hub mcp`: stdout is the protocol's, so everything else (logs, errors) goes to stderr.
 async fn serve_mcp(remote: RemoteArgs, sessions_dir: PathBuf) -> ExitCode {
     let served = async {
-        match remote.backend(sessions_dir).map_err(|f| f.message)? {
+        match remote
+            .backend(sessions_dir, crate::domain::history::Actor::Mcp)
+            .map_err(|f| f.message)?
+        {
             crate::agent::Backend::Local { hub, .. } => {
                 let dir = &hub.config().sessions_dir;
                 if !dir.is_dir() {

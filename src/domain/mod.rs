@@ -1,6 +1,7 @@
 //! The domain: plain Rust shared by the server and the browser. Nothing here touches the
 //! filesystem, leptos or axum.
 
+pub mod alert;
 pub mod assignment;
 pub mod attention;
 pub mod context;
@@ -8,6 +9,7 @@ pub mod create;
 pub mod error;
 pub mod export;
 pub mod format;
+pub mod history;
 pub mod hooks;
 pub mod ids;
 pub mod instructions;
@@ -20,7 +22,9 @@ pub mod report;
 pub mod session;
 pub mod status;
 pub mod stub;
+pub mod timeline;
 pub mod untrusted;
+pub mod usage;
 pub mod waiting;
 pub mod waves;
 

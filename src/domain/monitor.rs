@@ -98,6 +98,18 @@ pub struct StatusUpdate {
     pub updated_at: String,
 }
 
+/// What `POST /api/sessions/<id>/agents/<agent>/usage` answers: the amount added and the
+/// agent's new total.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UsageUpdate {
+    pub session: String,
+    pub agent: String,
+    pub added: crate::domain::usage::Usage,
+    pub total: crate::domain::usage::Usage,
+    /// The file's `version` after the write.
+    pub version: u64,
+}
+
 /// How the hub notices changes on disk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WatchMode {

@@ -307,9 +307,20 @@ pub struct SessionSummary {
     /// The session of the phase before (`previous_session`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_session: Option<String>,
+    /// What its agents reported they used, summed; absent when none reported any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<crate::domain::usage::Usage>,
 }
 
 impl SessionSummary {
+    /// Most expensive first (sessions without a cost last), then newest.
+    pub fn costliest_first(a: &Self, b: &Self) -> std::cmp::Ordering {
+        let cost = |s: &Self| s.usage.map_or(-1.0, |u| u.cost_usd);
+        cost(b)
+            .total_cmp(&cost(a))
+            .then_with(|| Self::newest_first(a, b))
+    }
+
     /// The API's default order: newest first (ids break ties).
     pub fn newest_first(a: &Self, b: &Self) -> std::cmp::Ordering {
         b.created_ms
@@ -392,6 +403,9 @@ pub struct AgentView {
     /// For an MCP session: the command that connects the agent's CLI to the hub.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect_command: Option<String>,
+    /// What it reported it used (`agents[].usage`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<crate::domain::usage::Usage>,
 }
 
 impl AgentView {

@@ -6,11 +6,13 @@ use super::AppState;
 use crate::domain::assignment::Assignment;
 use crate::domain::context::DiscoveryResult;
 use crate::domain::create::{CreateRequest, Generated};
+use crate::domain::history::{Actor, HistoryAnswer};
 use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::lifecycle::{LifecycleAction, Moved};
-use crate::domain::monitor::{StatusChange, StatusUpdate};
+use crate::domain::monitor::{StatusChange, StatusUpdate, UsageUpdate};
 use crate::domain::output::{OutputKind, OutputPreview};
 use crate::domain::question::{AnswerRequest, AskRequest, QuestionId};
+use crate::domain::usage::UsageReport;
 use crate::domain::HubError;
 use crate::service::{Hub, MAX_ANSWER_WAIT};
 use axum::extract::{Path, Query, State};
@@ -32,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/sessions/{id}/report.md", get(report))
         .route("/sessions/{id}/restore", post(restore_session))
         .route("/sessions/{id}/agents/{agent}/status", post(set_status))
+        .route("/sessions/{id}/agents/{agent}/usage", post(add_usage))
+        .route("/sessions/{id}/history", get(history))
         .route("/sessions/{id}/agents/{agent}/assignment", get(assignment))
         .route("/questions", get(questions))
         .route("/sessions/{id}/questions", post(ask))
@@ -114,10 +118,11 @@ fn with_etag(mut response: Response, etag: &str) -> Response {
 /// `POST /api/sessions/{id}/archive`: into `.archive/` (409 if archived already).
 async fn archive_session(
     State(hub): State<Hub>,
+    Client(by): Client,
     Path(id): Path<String>,
 ) -> Result<Json<Moved>, HubError> {
     let id = SessionId::parse(&id)?;
-    hub.move_session(id, LifecycleAction::Archive, None)
+    hub.move_session(id, LifecycleAction::Archive, None, by)
         .await
         .map(Json)
 }
@@ -125,10 +130,11 @@ async fn archive_session(
 /// `POST /api/sessions/{id}/restore`: back among the active sessions (409 unless archived).
 async fn restore_session(
     State(hub): State<Hub>,
+    Client(by): Client,
     Path(id): Path<String>,
 ) -> Result<Json<Moved>, HubError> {
     let id = SessionId::parse(&id)?;
-    hub.move_session(id, LifecycleAction::Restore, None)
+    hub.move_session(id, LifecycleAction::Restore, None, by)
         .await
         .map(Json)
 }
@@ -136,14 +142,63 @@ async fn restore_session(
 /// `DELETE /api/sessions/{id}`: an archived session into the trash (409 for an active one).
 async fn delete_session(
     State(hub): State<Hub>,
+    Client(by): Client,
     Path(id): Path<String>,
 ) -> Result<Json<Moved>, HubError> {
     let id = SessionId::parse(&id)?;
     // The path names the session: that is the API's confirmation.
     let confirm = Some(id.as_str().to_owned());
-    hub.move_session(id, LifecycleAction::Delete, confirm)
+    hub.move_session(id, LifecycleAction::Delete, confirm, by)
         .await
         .map(Json)
+}
+
+/// Who is calling, as far as the history tells: `X-Hub-Client: cli` or `mcp` from the hub's
+/// own agent tools, anything else (or nothing) the API. A label, not a credential.
+pub struct Client(pub Actor);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let claimed = parts
+            .headers
+            .get(CLIENT_HEADER)
+            .and_then(|value| value.to_str().ok());
+        Ok(Self(Actor::from_client(claimed)))
+    }
+}
+
+/// The header the hub's CLI and MCP server send to name themselves.
+pub const CLIENT_HEADER: &str = "x-hub-client";
+
+impl Expected for UsageReport {
+    const EXPECTED: &'static str =
+        "a JSON body like {\"input_tokens\": 1200, \"output_tokens\": 300, \"cost_usd\": 0.04}";
+}
+
+/// `POST /api/sessions/{id}/agents/{agent}/usage`: adds to the agent's usage under the lock.
+async fn add_usage(
+    State(hub): State<Hub>,
+    Client(by): Client,
+    Path((id, agent)): Path<(String, String)>,
+    AppJson(report): AppJson<UsageReport>,
+) -> Result<Json<UsageUpdate>, HubError> {
+    let id = SessionId::parse(&id)?;
+    hub.add_usage(id, AgentId::new(agent), report, by)
+        .await
+        .map(Json)
+}
+
+/// `GET /api/sessions/{id}/history`: `{ "session", "events": [...] }`, oldest first.
+async fn history(
+    State(hub): State<Hub>,
+    Path(id): Path<String>,
+) -> Result<Json<HistoryAnswer>, HubError> {
+    hub.history(SessionId::parse(&id)?).await.map(Json)
 }
 
 impl Expected for StatusChange {
@@ -153,11 +208,12 @@ impl Expected for StatusChange {
 /// `POST /api/sessions/{id}/agents/{agent}/status`: the locked, versioned update agents use.
 async fn set_status(
     State(hub): State<Hub>,
+    Client(by): Client,
     Path((id, agent)): Path<(String, String)>,
     AppJson(change): AppJson<StatusChange>,
 ) -> Result<Json<StatusUpdate>, HubError> {
     let id = SessionId::parse(&id)?;
-    hub.set_status(id, AgentId::new(agent), change)
+    hub.set_status(id, AgentId::new(agent), change, by)
         .await
         .map(Json)
 }
@@ -196,10 +252,11 @@ impl Expected for AskRequest {
 /// `POST /api/sessions/{id}/questions`: 201 with the recorded question.
 async fn ask(
     State(hub): State<Hub>,
+    Client(by): Client,
     Path(id): Path<String>,
     AppJson(request): AppJson<AskRequest>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), HubError> {
-    let question = hub.ask(SessionId::parse(&id)?, request).await?;
+    let question = hub.ask(SessionId::parse(&id)?, request, by).await?;
     Ok((StatusCode::CREATED, Json(json!({ "question": question }))))
 }
 
@@ -237,11 +294,12 @@ impl Expected for AnswerRequest {
 /// it already had an answer (the first one stands).
 async fn answer(
     State(hub): State<Hub>,
+    Client(by): Client,
     Path((id, qid)): Path<(String, String)>,
     AppJson(request): AppJson<AnswerRequest>,
 ) -> Result<Json<serde_json::Value>, HubError> {
     let (session, qid) = (SessionId::parse(&id)?, QuestionId::parse(&qid)?);
-    let question = hub.answer(session, qid, request, "api").await?;
+    let question = hub.answer(session, qid, request, "api", by).await?;
     Ok(Json(json!({ "question": question })))
 }
 
@@ -354,9 +412,10 @@ impl Expected for CreateRequest {
 /// `domain::create`) and writes nothing.
 async fn create_session(
     State(hub): State<Hub>,
+    Client(by): Client,
     AppJson(request): AppJson<CreateRequest>,
 ) -> Result<(StatusCode, Json<Generated>), HubError> {
-    hub.create(request)
+    hub.create(request, by)
         .await
         .map(|generated| (StatusCode::CREATED, Json(generated)))
 }

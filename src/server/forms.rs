@@ -48,7 +48,13 @@ pub async fn answer(State(state): State<AppState>, Form(form): Form<AnswerForm>)
         };
         state
             .hub
-            .answer(session, question, request, ANSWERED_IN_THE_HUB)
+            .answer(
+                session,
+                question,
+                request,
+                ANSWERED_IN_THE_HUB,
+                crate::domain::history::Actor::Hub,
+            )
             .await
     }
     .await;
@@ -76,7 +82,10 @@ pub async fn move_session(State(state): State<AppState>, Form(form): Form<MoveFo
         let id = SessionId::parse(&form.session)?;
         let action = LifecycleAction::parse(&form.action)
             .ok_or_else(|| HubError::Invalid(format!("no such action {:?}", form.action)))?;
-        state.hub.move_session(id, action, form.confirm).await
+        state
+            .hub
+            .move_session(id, action, form.confirm, crate::domain::history::Actor::Hub)
+            .await
     }
     .await;
     match moved {
@@ -99,7 +108,11 @@ pub struct StartForm {
 /// `POST /sessions/start`: "Start Session" on a stub. On to the new session's page (303), or
 /// back to the Create tab with the reason (`start_error`).
 pub async fn start_session(State(state): State<AppState>, Form(form): Form<StartForm>) -> Redirect {
-    match state.hub.start_from_stub(form.stub).await {
+    match state
+        .hub
+        .start_from_stub(form.stub, crate::domain::history::Actor::Hub)
+        .await
+    {
         Ok(generated) => Redirect::to(&format!(
             "{MONITOR}&session={}",
             encode_query_value(&generated.session_id)

@@ -89,6 +89,19 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
         hub.clone()
             .purge_trash_periodically(state.shutdown.subscribe()),
     );
+    // Alerts first: they learn of everything the history records from then on.
+    let alerts = (!hub.config().notify_urls.is_empty()).then(|| {
+        crate::service::alerts::start(
+            hub.store().clone(),
+            hub.config().notify_urls.clone(),
+            crate::service::alerts::Retry::default(),
+            state.shutdown.subscribe(),
+        )
+    });
+    let history = tokio::spawn(crate::service::history::record_observed_changes(
+        hub.store().clone(),
+        state.shutdown.subscribe(),
+    ));
     let shutdown = state.shutdown.clone();
     let mcp_shutdown = state.mcp_shutdown.clone();
     // Event streams (the page's and MCP's) send small writes one after another: without
@@ -109,6 +122,11 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
         .await;
     background.stop().await;
     let _ = purge.await;
+    let _ = history.await;
+    if let Some(alerts) = alerts {
+        // Deliveries still retrying are dropped: the next start sends them (notified.json).
+        let _ = alerts.await;
+    }
     drop(demo);
     served.map_err(|err| format!("server error: {err}"))?;
     tracing::info!("Sessions Hub stopped");

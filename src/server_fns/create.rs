@@ -18,7 +18,11 @@ pub async fn list_stubs() -> Result<StubList, HubError> {
 /// posts to `/sessions/start`).
 #[server(prefix = "/rpc")]
 pub async fn start_session_from_stub(folder: String) -> Result<Generated, HubError> {
-    super::answer(super::hub().start_from_stub(folder).await)
+    super::answer(
+        super::hub()
+            .start_from_stub(folder, crate::domain::history::Actor::Hub)
+            .await,
+    )
 }
 
 /// "Start next phase": the wizard's request for the phase after session `session`.
@@ -71,5 +75,9 @@ pub async fn preview_prompt(request: CreateRequest, agent: usize) -> Result<Stri
 /// Writes the session: all files or none.
 #[server(prefix = "/rpc", input = Json)]
 pub async fn generate_session(request: CreateRequest) -> Result<Generated, HubError> {
-    super::answer(super::hub().create(request).await)
+    super::answer(
+        super::hub()
+            .create(request, crate::domain::history::Actor::Hub)
+            .await,
+    )
 }

@@ -25,7 +25,18 @@ pub async fn move_session(
     confirm: Option<String>,
 ) -> Result<Moved, HubError> {
     let session = super::answer(SessionId::parse(&session))?;
-    super::answer(super::hub().move_session(session, action, confirm).await)
+    super::answer(
+        super::hub()
+            .move_session(session, action, confirm, crate::domain::history::Actor::Hub)
+            .await,
+    )
+}
+
+/// The session's timeline, drawn from its history (refetched when the session changes).
+#[server(prefix = "/rpc")]
+pub async fn get_timeline(session: String) -> Result<crate::domain::timeline::Timeline, HubError> {
+    let session = super::answer(SessionId::parse(&session))?;
+    super::answer(super::hub().timeline(session).await)
 }
 
 #[server(prefix = "/rpc")]
@@ -57,7 +68,13 @@ pub async fn answer_question(
     };
     super::answer(
         super::hub()
-            .answer(session, question, request, ANSWERED_IN_THE_HUB)
+            .answer(
+                session,
+                question,
+                request,
+                ANSWERED_IN_THE_HUB,
+                crate::domain::history::Actor::Hub,
+            )
             .await,
     )
 }

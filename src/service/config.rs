@@ -32,6 +32,9 @@ pub struct Config {
     pub scan_budget: Duration,
     /// Deleted sessions stay in `<sessions-dir>/.trash/` this long before they are purged.
     pub trash_after: Duration,
+    /// Webhooks that receive an alert when an agent completes or is blocked, a question is
+    /// asked, or a session completes.
+    pub notify_urls: Vec<String>,
 }
 
 /// `--trash-days` by default.
@@ -55,8 +58,24 @@ impl Config {
             token: None,
             scan_budget: DEFAULT_SCAN_BUDGET,
             trash_after: Duration::from_secs(u64::from(DEFAULT_TRASH_DAYS) * 86_400),
+            notify_urls: Vec::new(),
         }
     }
+}
+
+/// A `--notify-url`: http or https, and nothing that could not be one.
+pub fn parse_notify_url(raw: &str) -> Result<String, String> {
+    let url = raw.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("{url:?}: expected an http:// or https:// URL"))?;
+    if rest.is_empty() || rest.starts_with('/') || url.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "{url:?}: expected an http:// or https:// URL with a host"
+        ));
+    }
+    Ok(url.to_owned())
 }
 
 /// Parses `10`, `10s`, `500ms`, `2m`: a bare number means seconds.

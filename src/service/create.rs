@@ -7,6 +7,7 @@ use crate::domain::context::{DiscoveryResult, PackageSize, ProjectFile};
 use crate::domain::create::{
     next_phase_request, normalize_relative_path, CreateRequest, Generated, PhaseOutput,
 };
+use crate::domain::history::Actor;
 use crate::domain::ids::SessionId;
 use crate::domain::report::MAX_REPORTED_OUTPUT_BYTES;
 use crate::domain::stub::StubList;
@@ -19,7 +20,7 @@ impl Hub {
     /// Validates `request` and writes the session (all files or none), then puts it in the
     /// store at once, so every Monitor shows it without waiting for the watcher. Invalid input
     /// is [`HubError::Validation`] and writes nothing.
-    pub async fn create(&self, request: CreateRequest) -> Result<Generated, HubError> {
+    pub async fn create(&self, request: CreateRequest, by: Actor) -> Result<Generated, HubError> {
         let generated = self
             .blocking("creating a session", move |hub| {
                 let config = hub.config();
@@ -30,6 +31,7 @@ impl Hub {
                     &request,
                     &options,
                 )?;
+                hub.store().record_created(&generated.session_id, by);
                 hub.store().refresh_ids([generated.session_id.clone()]);
                 Ok(generated)
             })
@@ -105,7 +107,7 @@ impl Hub {
     /// "Start Session": the session a stub asks for, in one step: its roster, its scope as
     /// the task, its first phase, and the context files discovery pre-selects for its
     /// description (within [`API_SCAN_BUDGET`]).
-    pub async fn start_from_stub(&self, folder: String) -> Result<Generated, HubError> {
+    pub async fn start_from_stub(&self, folder: String, by: Actor) -> Result<Generated, HubError> {
         let stub = self
             .blocking("reading a stub", move |hub| {
                 crate::store::stubs::read_stub(&hub.config().stubs_dir, &folder)
@@ -126,7 +128,7 @@ impl Hub {
             .map(|found| found.auto_selected)
             // No context is better than no session: the person can add files later.
             .unwrap_or_default();
-        self.create(crate::domain::create::request_from_stub(&stub, context))
+        self.create(crate::domain::create::request_from_stub(&stub, context), by)
             .await
     }
 

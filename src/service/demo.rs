@@ -217,13 +217,25 @@ fn advance_one(store: &SessionStore, pick: u64) -> Option<String> {
             };
             for agent in &file.agents {
                 let agent = AgentId::new(&agent.agent_id);
-                let _ = store.set_agent_status(&id, &agent, "not_started", None);
+                let _ = store.set_agent_status(
+                    &id,
+                    &agent,
+                    "not_started",
+                    None,
+                    crate::domain::history::Actor::Hub,
+                );
             }
         }
         return None;
     }
     let (session, agent, next) = &candidates[(pick % candidates.len() as u64) as usize];
-    match store.set_agent_status(session, agent, next, None) {
+    match store.set_agent_status(
+        session,
+        agent,
+        next,
+        None,
+        crate::domain::history::Actor::Hub,
+    ) {
         Ok(_) => Some(format!("{session}/{agent} -> {next}")),
         Err(err) => {
             tracing::warn!(%err, "demo agent could not update its status");

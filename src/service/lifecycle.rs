@@ -1,6 +1,7 @@
 //! Archive, restore, delete, and the sweep that empties the trash.
 
 use super::{now_ms, Hub};
+use crate::domain::history::Actor;
 use crate::domain::ids::SessionId;
 use crate::domain::lifecycle::{check_delete_confirmation, LifecycleAction, Moved};
 use crate::domain::{HubError, SessionList};
@@ -24,6 +25,7 @@ impl Hub {
         id: SessionId,
         action: LifecycleAction,
         confirm: Option<String>,
+        by: Actor,
     ) -> Result<Moved, HubError> {
         if action == LifecycleAction::Delete {
             check_delete_confirmation(id.as_str(), confirm.as_deref())?;
@@ -31,8 +33,8 @@ impl Hub {
         self.blocking("moving a session", move |hub| {
             let store = hub.store();
             match action {
-                LifecycleAction::Archive => store.archive(&id)?,
-                LifecycleAction::Restore => store.restore(&id)?,
+                LifecycleAction::Archive => store.archive(&id, by)?,
+                LifecycleAction::Restore => store.restore(&id, by)?,
                 LifecycleAction::Delete => {
                     let binned = store.delete(&id, now_ms())?;
                     tracing::info!(session = %id, trash = %binned.display(), "session deleted");

@@ -5,12 +5,14 @@
 //! Errors: every method answers a [`HubError`]. An internal one is logged here, once, with its
 //! cause; what reaches a caller is its short message only (see `domain::error`).
 
+pub mod alerts;
 mod config;
 mod create;
 pub mod demo;
 mod events;
 mod export;
 mod health;
+pub mod history;
 mod lifecycle;
 mod output;
 mod questions;
@@ -18,7 +20,9 @@ mod sessions;
 mod startup;
 mod waiting;
 
-pub use config::{parse_duration, Config, DEFAULT_SCAN_BUDGET, DEFAULT_TRASH_DAYS};
+pub use config::{
+    parse_duration, parse_notify_url, Config, DEFAULT_SCAN_BUDGET, DEFAULT_TRASH_DAYS,
+};
 pub use create::API_SCAN_BUDGET;
 pub use events::{ChangeEvent, ChangeStream};
 pub use health::Health;

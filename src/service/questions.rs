@@ -2,7 +2,8 @@
 //! the answer.
 
 use super::{now_ms, Hub};
-use crate::domain::ids::{AgentId, SessionId};
+use crate::domain::history::Actor;
+use crate::domain::ids::SessionId;
 use crate::domain::question::{
     answered_by, AnswerRequest, AskRequest, Question, QuestionId, SessionQuestion,
 };
@@ -21,17 +22,15 @@ impl Hub {
     }
 
     /// Records a question from an agent of the session.
-    pub async fn ask(&self, session: SessionId, request: AskRequest) -> Result<Question, HubError> {
+    pub async fn ask(
+        &self,
+        session: SessionId,
+        request: AskRequest,
+        by: Actor,
+    ) -> Result<Question, HubError> {
         self.blocking("asking a question", move |hub| {
             let id = QuestionId::generate(now_ms(), salt());
-            hub.store().ask(
-                &session,
-                id,
-                &AgentId::new(request.agent_id),
-                &request.question,
-                &request.choices,
-                rfc3339_now(),
-            )
+            hub.store().ask(&session, id, &request, rfc3339_now(), by)
         })
         .await
     }
@@ -43,11 +42,12 @@ impl Hub {
         question: QuestionId,
         request: AnswerRequest,
         who: &'static str,
+        by: Actor,
     ) -> Result<Question, HubError> {
         self.blocking("answering a question", move |hub| {
-            let by = answered_by(request.answered_by.as_deref(), who);
+            let who = answered_by(request.answered_by.as_deref(), who);
             hub.store()
-                .answer(&session, &question, &request.answer, by, rfc3339_now())
+                .answer(&session, &question, &request.answer, who, rfc3339_now(), by)
         })
         .await
     }

@@ -2,10 +2,12 @@
 
 use super::{now_ms, Hub};
 use crate::domain::assignment::{assignment, prompt_file, Assignment, Prompt, MAX_PROMPT_BYTES};
+use crate::domain::history::Actor;
 use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::monitor::{ChangeDetection, DetailAnswer, ListAnswer, MonitorSettings};
-use crate::domain::monitor::{StatusChange, StatusUpdate};
+use crate::domain::monitor::{StatusChange, StatusUpdate, UsageUpdate};
 use crate::domain::session::{PhaseChain, PhaseLink};
+use crate::domain::usage::UsageReport;
 use crate::domain::{HubError, SessionList};
 use crate::store::ListSnapshot;
 use std::sync::Arc;
@@ -123,9 +125,25 @@ impl Hub {
         id: SessionId,
         agent: AgentId,
         change: StatusChange,
+        by: Actor,
     ) -> Result<StatusUpdate, HubError> {
         self.blocking("updating a status", move |hub| {
-            hub.store().change_agent_status(&id, &agent, &change)
+            hub.store().change_agent_status(&id, &agent, &change, by)
+        })
+        .await
+    }
+
+    /// Adds an agent's reported usage (tokens, dollars) under the session's lock.
+    pub async fn add_usage(
+        &self,
+        id: SessionId,
+        agent: AgentId,
+        report: UsageReport,
+        by: Actor,
+    ) -> Result<UsageUpdate, HubError> {
+        let usage = report.checked()?;
+        self.blocking("adding usage", move |hub| {
+            hub.store().add_usage(&id, &agent, usage, by)
         })
         .await
     }

@@ -5,6 +5,7 @@
 //! refresh is stat-only for sessions whose `communication.json` did not change.
 
 pub mod export;
+pub mod history;
 pub mod lifecycle;
 pub mod output;
 pub mod questions;
@@ -14,13 +15,16 @@ mod summary;
 pub mod write;
 
 use crate::domain::attention::Staleness;
+use crate::domain::history::{Actor, EventKind, HistoryEvent, Observed};
 use crate::domain::ids::{AgentId, SessionId};
-use crate::domain::monitor::{StatusChange, StatusUpdate};
-use crate::domain::question::{Question, QuestionId, SessionQuestion};
+use crate::domain::monitor::{StatusChange, StatusUpdate, UsageUpdate};
+use crate::domain::question::{AskRequest, Question, QuestionId, SessionQuestion};
+use crate::domain::usage::Usage;
 use crate::domain::{
     CommunicationFile, HubError, InvalidSession, SessionDetail, SessionList, SessionSummary,
 };
 use crate::fsutil::fingerprint::{unix_ms, Fingerprint};
+use history::HistoryLog;
 use lifecycle::{Place, ARCHIVE_DIR};
 use read::{read_parsed, MAX_METADATA_BYTES};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -161,6 +165,8 @@ pub struct SessionStore {
     refreshing: Mutex<()>,
     /// The current generation, for whoever waits for changes (the live channel).
     published: tokio::sync::watch::Sender<u64>,
+    /// Each session's `.hub/history.jsonl`, as this process has read it.
+    history: HistoryLog,
 }
 
 impl SessionStore {
@@ -181,6 +187,7 @@ impl SessionStore {
             }),
             refreshing: Mutex::new(()),
             published: tokio::sync::watch::Sender::new(generation),
+            history: HistoryLog::default(),
         }
     }
 
@@ -275,25 +282,128 @@ impl SessionStore {
         agent: &AgentId,
         status: &str,
         expected_version: Option<u64>,
+        by: Actor,
     ) -> Result<StatusUpdate, HubError> {
-        self.writable(id)?;
-        let update = write::set_agent_status(&self.dir, id, agent, status, expected_version)?;
-        self.refresh_ids([update.session.clone()]);
-        Ok(update)
+        let change = StatusChange {
+            expected_version,
+            ..StatusChange::to(status)
+        };
+        self.change_agent_status(id, agent, &change, by)
     }
 
-    /// Sets an agent's status and message (see [`write::change_agent_status`]) and shows it
-    /// at once.
+    /// Sets an agent's status and message (see [`write::change_agent_status`]), records it in
+    /// the history, and shows it at once.
     pub fn change_agent_status(
         &self,
         id: &SessionId,
         agent: &AgentId,
         change: &StatusChange,
+        by: Actor,
     ) -> Result<StatusUpdate, HubError> {
         self.writable(id)?;
-        let update = write::change_agent_status(&self.dir, id, agent, change)?;
+        let update = write::change_agent_status(&self.dir, &self.history, id, agent, change, by)?;
         self.refresh_ids([update.session.clone()]);
         Ok(update)
+    }
+
+    /// Adds to an agent's usage (see [`write::add_usage`]) and shows it at once.
+    pub fn add_usage(
+        &self,
+        id: &SessionId,
+        agent: &AgentId,
+        usage: Usage,
+        by: Actor,
+    ) -> Result<UsageUpdate, HubError> {
+        self.writable(id)?;
+        let update = write::add_usage(&self.dir, &self.history, id, agent, usage, by)?;
+        self.refresh_ids([update.session.clone()]);
+        Ok(update)
+    }
+
+    /// The sessions' history files as this process knows them.
+    pub fn history(&self) -> &HistoryLog {
+        &self.history
+    }
+
+    /// Records in the history what changed in these sessions (all active ones: `None`) without
+    /// passing through a hub: compared with what the history holds, under each session's lock
+    /// and against the disk, so that of several hubs on the folder one records it, once.
+    pub fn observe_history(&self, ids: Option<Vec<String>>) {
+        let wanted: Option<BTreeSet<String>> = ids.map(|ids| ids.into_iter().collect());
+        let candidates: Vec<(String, Observed)> = {
+            let index = self.index.read().expect("index lock");
+            index
+                .entries
+                .iter()
+                .filter(|(id, entry)| {
+                    entry.place == Place::Active
+                        && wanted.as_ref().is_none_or(|wanted| wanted.contains(*id))
+                })
+                .filter_map(|(id, entry)| match &entry.state {
+                    EntryState::Valid {
+                        file, questions, ..
+                    } => Some((id.clone(), Observed::of(file, questions))),
+                    EntryState::Invalid(_) => None,
+                })
+                .collect()
+        };
+        for (id, observed) in candidates {
+            let folder = self.dir.join(&id);
+            if self.history.is_current(&id, &folder, &observed) {
+                continue;
+            }
+            // A writer holds the lock only while it writes (and records what it wrote).
+            let Ok(_lock) = write::lock_session(&folder, Duration::from_secs(2)) else {
+                continue;
+            };
+            let path = folder.join(COMMUNICATION_FILE);
+            let Ok((file, fingerprint)) =
+                read_parsed(&path, MAX_METADATA_BYTES, CommunicationFile::parse)
+            else {
+                continue;
+            };
+            let questions = questions::read_all(&folder).questions;
+            let now = Observed::of(&file, &questions);
+            // When the file changed, not when it was seen: right for a change made while no
+            // hub ran, and within a watcher's delay of right otherwise.
+            let at = write::rfc3339_ms(fingerprint.modified_ms());
+            let _ = self.history.record(&id, &folder, |recorded| {
+                recorded.catch_up(&now, &at, Actor::Disk)
+            });
+        }
+    }
+
+    /// Starts a new session's history: created, and each agent's first status.
+    pub fn record_created(&self, id: &str, by: Actor) {
+        let folder = self.dir.join(id);
+        let Ok(_lock) = write::lock_session(&folder, write::LOCK_TIMEOUT) else {
+            return;
+        };
+        let path = folder.join(COMMUNICATION_FILE);
+        let Ok((file, _)) = read_parsed(&path, MAX_METADATA_BYTES, CommunicationFile::parse) else {
+            return;
+        };
+        let at = write::now_rfc3339();
+        let _ = self.history.record(id, &folder, |recorded| {
+            let mut events = vec![recorded.record(HistoryEvent::new(EventKind::Created, &at, by))];
+            events.extend(recorded.catch_up(&Observed::of(&file, &[]), &at, by));
+            events
+        });
+    }
+
+    /// Appends one event about a whole session (archived, restored) to its history.
+    fn record_session_event(&self, id: &SessionId, kind: EventKind, by: Actor) {
+        let Ok(folder) = self.folder(id) else {
+            return;
+        };
+        let Ok(_lock) = write::lock_session(&folder, write::LOCK_TIMEOUT) else {
+            return;
+        };
+        let at = write::now_rfc3339();
+        self.history.forget(id.as_str());
+        let _ = self.history.record(id.as_str(), &folder, |recorded| {
+            vec![recorded.record(HistoryEvent::new(kind, &at, by))]
+        });
     }
 
     pub fn dir(&self) -> &Path {
@@ -608,16 +718,22 @@ impl SessionStore {
     }
 
     /// Archives an active session (see [`lifecycle::archive`]) and shows it at once.
-    pub fn archive(&self, id: &SessionId) -> Result<(), HubError> {
+    pub fn archive(&self, id: &SessionId, by: Actor) -> Result<(), HubError> {
         let moved = lifecycle::archive(&self.dir, id);
         self.refresh_ids([id.as_str().to_owned()]);
+        if moved.is_ok() {
+            self.record_session_event(id, EventKind::Archived, by);
+        }
         moved
     }
 
     /// Restores an archived session (see [`lifecycle::restore`]) and shows it at once.
-    pub fn restore(&self, id: &SessionId) -> Result<(), HubError> {
+    pub fn restore(&self, id: &SessionId, by: Actor) -> Result<(), HubError> {
         let moved = lifecycle::restore(&self.dir, id);
         self.refresh_ids([id.as_str().to_owned()]);
+        if moved.is_ok() {
+            self.record_session_event(id, EventKind::Restored, by);
+        }
         moved
     }
 
@@ -690,11 +806,11 @@ impl SessionStore {
         &self,
         session: &SessionId,
         id: QuestionId,
-        agent: &AgentId,
-        question: &str,
-        choices: &[String],
+        request: &AskRequest,
         asked_at: String,
+        by: Actor,
     ) -> Result<Question, HubError> {
+        let agent = &AgentId::new(&request.agent_id);
         let file = self.communication(session)?;
         if !file.agents.iter().any(|a| a.agent_id == agent.as_str()) {
             return Err(HubError::NotFound(format!(
@@ -703,7 +819,15 @@ impl SessionStore {
         }
         self.writable(session)?;
         let folder = self.dir.join(session.as_str());
-        let asked = questions::ask(&folder, id, agent, question, choices, asked_at)?;
+        let asked = questions::ask(
+            &folder,
+            id,
+            agent,
+            &request.question,
+            &request.choices,
+            asked_at,
+        )?;
+        self.record_question(session, &folder, &asked, by);
         self.refresh_ids([session.as_str().to_owned()]);
         Ok(asked)
     }
@@ -716,14 +840,28 @@ impl SessionStore {
         answer: &str,
         answered_by: String,
         answered_at: String,
+        by: Actor,
     ) -> Result<Question, HubError> {
         self.communication(session)?;
         self.writable(session)?;
         let folder = self.dir.join(session.as_str());
         let answered = questions::answer(&folder, session, id, answer, answered_by, answered_at);
+        if let Ok(question) = &answered {
+            self.record_question(session, &folder, question, by);
+        }
         // Refreshed on a refusal too: the index may not have seen the first answer yet.
         self.refresh_ids([session.as_str().to_owned()]);
         answered
+    }
+
+    /// Records a question just asked or answered through the hub.
+    fn record_question(&self, session: &SessionId, folder: &Path, question: &Question, by: Actor) {
+        let Ok(_lock) = write::lock_session(folder, write::LOCK_TIMEOUT) else {
+            return;
+        };
+        let _ = self.history.record(session.as_str(), folder, |recorded| {
+            recorded.catch_up_questions(std::slice::from_ref(question), by)
+        });
     }
 
     /// One question as its file says now.

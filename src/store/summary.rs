@@ -7,6 +7,7 @@ use crate::domain::attention::{self, AgentFacts, Assessment, Attention, Stalenes
 use crate::domain::instructions::InstructionsFile;
 use crate::domain::question::{agents_needing_input, Question};
 use crate::domain::session::{CONNECT_COMMAND_FIELD, START_PROMPT_FIELD};
+use crate::domain::usage::{Usage, USAGE_FIELD};
 use crate::domain::waves::compute_waves;
 use crate::domain::{
     AgentRecord, AgentView, CommunicationFile, InstructionsOverview, SessionDetail, SessionStatus,
@@ -76,8 +77,19 @@ pub fn summarise(
             .previous_session
             .clone()
             .filter(|id| !id.trim().is_empty()),
+        usage: session_usage(file),
     };
     (summary, assessment.changes_at)
+}
+
+/// The agents' usage summed, if any of them reported some.
+fn session_usage(file: &CommunicationFile) -> Option<Usage> {
+    let reported: Vec<Usage> = file
+        .agents
+        .iter()
+        .filter_map(|agent| Usage::read(agent.extra.get(USAGE_FIELD)))
+        .collect();
+    (!reported.is_empty()).then(|| Usage::total(&reported))
 }
 
 /// Every agent's attention and the session's, as of `clock`.
@@ -158,6 +170,7 @@ pub fn detail(
             output_ready: false,
             start_prompt: agent.extra_text(START_PROMPT_FIELD),
             connect_command: agent.extra_text(CONNECT_COMMAND_FIELD),
+            usage: Usage::read(agent.extra.get(USAGE_FIELD)),
         })
         .collect();
     SessionDetail {

@@ -2,10 +2,13 @@
 //! read-modify-write with a version check and an atomic replace. The HTTP API, the CLI and the
 //! demo's simulated agents all come through here.
 
+use super::history::HistoryLog;
 use super::read::MAX_METADATA_BYTES;
 use super::COMMUNICATION_FILE;
+use crate::domain::history::{Actor, EventKind, HistoryEvent, Observed};
 use crate::domain::ids::{AgentId, SessionId};
-use crate::domain::monitor::{StatusChange, StatusUpdate};
+use crate::domain::monitor::{StatusChange, StatusUpdate, UsageUpdate};
+use crate::domain::usage::{Usage, USAGE_FIELD};
 use crate::domain::{AgentStatus, CommunicationFile, HubError};
 use crate::fsutil::atomic::{is_temp_file_name, write_atomic};
 use crate::fsutil::dir::{entries, entry_name, sync_dir};
@@ -27,57 +30,24 @@ pub fn lock_session(folder: &Path, timeout: Duration) -> Result<FileLock, PathEr
     FileLock::acquire(&folder.join(LOCK_FILE), timeout)
 }
 
-/// Sets `agent`'s status in session `id` (no message); see [`change_agent_status`].
-pub fn set_agent_status(
-    sessions_dir: &Path,
-    id: &SessionId,
-    agent: &AgentId,
-    status: &str,
-    expected_version: Option<u64>,
-) -> Result<StatusUpdate, HubError> {
-    let change = StatusChange {
-        expected_version,
-        ..StatusChange::to(status)
-    };
-    change_agent_status(sessions_dir, id, agent, &change)
-}
-
-/// Sets `agent`'s status and message in session `id`. With `expected_version`, refuses (409)
-/// unless the file is still at that version, so a client never overwrites a change it has not
-/// seen.
+/// Sets `agent`'s status and message in session `id`, and records the change in the session's
+/// history (after what changed there unseen since it was last recorded). With
+/// `expected_version`, refuses (409) unless the file is still at that version, so a client
+/// never overwrites a change it has not seen.
 pub fn change_agent_status(
     sessions_dir: &Path,
+    history: &HistoryLog,
     id: &SessionId,
     agent: &AgentId,
     change: &StatusChange,
+    by: Actor,
 ) -> Result<StatusUpdate, HubError> {
     let (id, agent) = (id.as_str(), agent.as_str());
     let status = AgentStatus::parse_known(&change.status).map_err(HubError::Invalid)?;
     let message = change.checked_message()?;
     let expected_version = change.expected_version;
     let folder = sessions_dir.join(id);
-    if !folder.is_dir() {
-        return Err(HubError::NotFound(format!(
-            "no session {id:?} in {}",
-            sessions_dir.display()
-        )));
-    }
-    let gone = || HubError::NotFound(format!("session {id:?} was archived or deleted meanwhile"));
-    let _lock = lock_session(&folder, LOCK_TIMEOUT).map_err(|err| match err.kind() {
-        io::ErrorKind::NotFound => gone(),
-        _ => write_error(&folder, err),
-    })?;
-    // The lock moves with its folder: a writer that waited through an archive finds it gone.
-    if !folder.is_dir() {
-        return Err(gone());
-    }
-
-    let path = folder.join(COMMUNICATION_FILE);
-    let (bytes, _) = read_capped(&path, MAX_METADATA_BYTES)
-        .map_err(|err| HubError::Unreadable(super::read::describe(&path, &err)))?;
-    // Under the lock every writer is a hub writer that replaces the file atomically, so a parse
-    // error here is a broken file, not a torn read.
-    let mut file = CommunicationFile::parse(&bytes).map_err(HubError::Unreadable)?;
+    let (_lock, mut file) = locked_file(sessions_dir, &folder, id)?;
 
     let current = file.version();
     if let Some(expected) = expected_version {
@@ -88,7 +58,8 @@ pub fn change_agent_status(
             });
         }
     }
-    let updated_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let before = Observed::of(&file, &[]);
+    let updated_at = now_rfc3339();
     let record = file
         .agent_mut(agent)
         .ok_or_else(|| HubError::NotFound(format!("no agent {agent:?} in session {id:?}")))?;
@@ -104,6 +75,27 @@ pub fn change_agent_status(
         file.to_pretty_json().as_bytes(),
     )
     .map_err(|err| write_error(&folder, err))?;
+    let after = Observed::of(&file, &[]);
+    // The write stands if the history cannot be appended: the next observation records it.
+    let _ = history.record(id, &folder, |recorded| {
+        let mut events = recorded.catch_up(&before, &updated_at, Actor::Disk);
+        if recorded.statuses.get(agent).map(String::as_str) == Some(status.as_str()) {
+            // The same status again, with news: worth a line of its own.
+            if message.is_some() {
+                let event = HistoryEvent::status(
+                    agent,
+                    Some(status.as_str()),
+                    status.as_str(),
+                    &updated_at,
+                    by,
+                )
+                .with_message(message.as_deref());
+                events.push(recorded.record(event));
+            }
+        }
+        events.extend(recorded.catch_up(&after, &updated_at, by));
+        events
+    });
     Ok(StatusUpdate {
         session: id.to_owned(),
         agent: agent.to_owned(),
@@ -112,6 +104,92 @@ pub fn change_agent_status(
         message,
         version: current + 1,
         updated_at,
+    })
+}
+
+/// Takes `folder`'s session lock and reads its `communication.json` under it.
+fn locked_file(
+    sessions_dir: &Path,
+    folder: &Path,
+    id: &str,
+) -> Result<(FileLock, CommunicationFile), HubError> {
+    if !folder.is_dir() {
+        return Err(HubError::NotFound(format!(
+            "no session {id:?} in {}",
+            sessions_dir.display()
+        )));
+    }
+    let gone = || HubError::NotFound(format!("session {id:?} was archived or deleted meanwhile"));
+    let lock = lock_session(folder, LOCK_TIMEOUT).map_err(|err| match err.kind() {
+        io::ErrorKind::NotFound => gone(),
+        _ => write_error(folder, err),
+    })?;
+    // The lock moves with its folder: a writer that waited through an archive finds it gone.
+    if !folder.is_dir() {
+        return Err(gone());
+    }
+    let path = folder.join(COMMUNICATION_FILE);
+    let (bytes, _) = read_capped(&path, MAX_METADATA_BYTES)
+        .map_err(|err| HubError::Unreadable(super::read::describe(&path, &err)))?;
+    // Under the lock every writer is a hub writer that replaces the file atomically, so a parse
+    // error here is a broken file, not a torn read.
+    let file = CommunicationFile::parse(&bytes).map_err(HubError::Unreadable)?;
+    Ok((lock, file))
+}
+
+/// Now as the hub writes times: RFC 3339, UTC, milliseconds.
+pub fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// `ms` (unix milliseconds) as the hub writes times.
+pub fn rfc3339_ms(ms: i64) -> String {
+    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Adds `usage` to `agent`'s `agents[].usage` in session `id`, under the session lock (so
+/// concurrent reports all count), and answers the agent's new total.
+pub fn add_usage(
+    sessions_dir: &Path,
+    history: &HistoryLog,
+    id: &SessionId,
+    agent: &AgentId,
+    usage: Usage,
+    by: Actor,
+) -> Result<UsageUpdate, HubError> {
+    let (id, agent) = (id.as_str(), agent.as_str());
+    let folder = sessions_dir.join(id);
+    let (_lock, mut file) = locked_file(sessions_dir, &folder, id)?;
+    let current = file.version();
+    let record = file
+        .agent_mut(agent)
+        .ok_or_else(|| HubError::NotFound(format!("no agent {agent:?} in session {id:?}")))?;
+    let total = Usage::read(record.extra.get(USAGE_FIELD))
+        .unwrap_or_default()
+        .plus(usage);
+    record.extra.insert(USAGE_FIELD.into(), total.to_value());
+    file.version = Some(current + 1);
+    write_atomic(
+        &folder,
+        COMMUNICATION_FILE,
+        file.to_pretty_json().as_bytes(),
+    )
+    .map_err(|err| write_error(&folder, err))?;
+    let at = now_rfc3339();
+    let _ = history.record(id, &folder, |recorded| {
+        let mut event =
+            HistoryEvent::new(EventKind::Usage, &at, by).with_message(Some(&usage.summary()));
+        event.agent = Some(agent.to_owned());
+        vec![recorded.record(event)]
+    });
+    Ok(UsageUpdate {
+        session: id.to_owned(),
+        agent: agent.to_owned(),
+        added: usage,
+        total,
+        version: current + 1,
     })
 }
 
@@ -168,6 +246,22 @@ pub fn write_error(folder: &Path, err: PathError) -> HubError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A status without a message, as one writer.
+    fn set_agent_status(
+        sessions_dir: &Path,
+        id: &SessionId,
+        agent: &AgentId,
+        status: &str,
+        expected_version: Option<u64>,
+    ) -> Result<StatusUpdate, HubError> {
+        let change = StatusChange {
+            expected_version,
+            ..StatusChange::to(status)
+        };
+        let history = HistoryLog::default();
+        change_agent_status(sessions_dir, &history, id, agent, &change, Actor::Api)
+    }
     use std::fs;
 
     fn sid(raw: &str) -> SessionId {

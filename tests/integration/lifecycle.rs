@@ -12,6 +12,7 @@ use crate::support::{from_parent, kill_child_after, list_ids as ids, sid, Delays
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use serde_json::{json, Value};
+use sessions_hub::domain::history::Actor;
 use sessions_hub::domain::lifecycle::LifecycleAction;
 use sessions_hub::store::lifecycle::{archive, locate, restore, trash, Place};
 use sessions_hub::store::SessionStore;
@@ -131,19 +132,29 @@ async fn a_delete_from_the_ui_needs_the_typed_id() {
     hub.refresh();
     let hub_service = &hub.state.hub;
     hub_service
-        .move_session(sid("s-1"), LifecycleAction::Archive, None)
+        .move_session(sid("s-1"), LifecycleAction::Archive, None, Actor::Api)
         .await
         .unwrap();
     for typed in [None, Some("s-2".to_owned()), Some(String::new())] {
         let err = hub_service
-            .move_session(sid("s-1"), LifecycleAction::Delete, typed.clone())
+            .move_session(
+                sid("s-1"),
+                LifecycleAction::Delete,
+                typed.clone(),
+                Actor::Api,
+            )
             .await
             .unwrap_err();
         assert_eq!(err.status_code(), 400, "{typed:?}");
         assert_eq!(locate(&dir, "s-1"), Some(Place::Archived), "nothing lost");
     }
     hub_service
-        .move_session(sid("s-1"), LifecycleAction::Delete, Some("s-1".into()))
+        .move_session(
+            sid("s-1"),
+            LifecycleAction::Delete,
+            Some("s-1".into()),
+            Actor::Api,
+        )
         .await
         .unwrap();
     assert_eq!(locate(&dir, "s-1"), None);

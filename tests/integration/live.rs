@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use futures::StreamExt;
 use serde_json::{json, Value};
+use sessions_hub::domain::history::Actor;
 use sessions_hub::domain::monitor::WatchMode;
 use sessions_hub::domain::CommunicationFile;
 use sessions_hub::live;
@@ -195,7 +196,7 @@ async fn the_event_stream_carries_generations_and_what_changed() {
     hub.state
         .hub
         .store()
-        .set_agent_status(&sid("s"), &aid("a1"), "complete", None)
+        .set_agent_status(&sid("s"), &aid("a1"), "complete", None, Actor::Api)
         .unwrap();
     let (id, data) = next_event(&mut events, &mut buffer, Duration::from_secs(2))
         .await
@@ -247,7 +248,7 @@ async fn a_burst_of_changes_is_folded_into_few_events() {
         while started.elapsed() < Duration::from_secs(1) {
             let status = if n % 2 == 0 { "in_progress" } else { "blocked" };
             store
-                .set_agent_status(&sid("s"), &aid("a1"), status, None)
+                .set_agent_status(&sid("s"), &aid("a1"), status, None, Actor::Api)
                 .unwrap();
             n += 1;
         }
@@ -449,14 +450,8 @@ fn readers_never_see_a_torn_file() {
         scope.spawn(|| {
             for n in 0..writes {
                 let status = if n % 2 == 0 { "in_progress" } else { "blocked" };
-                sessions_hub::store::write::set_agent_status(
-                    dir.path(),
-                    &sid("s"),
-                    &aid("a1"),
-                    status,
-                    None,
-                )
-                .unwrap();
+                crate::support::set_agent_status(dir.path(), &sid("s"), &aid("a1"), status, None)
+                    .unwrap();
             }
             done.store(true, std::sync::atomic::Ordering::Relaxed);
         });

@@ -205,3 +205,28 @@ pub fn list_ids(list: &serde_json::Value) -> Vec<&str> {
         .map(|s| s["id"].as_str().unwrap())
         .collect()
 }
+
+/// One status write as a hub makes it (lock, version, atomic replace, history), with this test
+/// process's own history log.
+pub fn set_agent_status(
+    sessions_dir: &std::path::Path,
+    id: &sessions_hub::domain::ids::SessionId,
+    agent: &sessions_hub::domain::ids::AgentId,
+    status: &str,
+    expected_version: Option<u64>,
+) -> Result<sessions_hub::domain::monitor::StatusUpdate, sessions_hub::domain::HubError> {
+    static HISTORY: std::sync::LazyLock<sessions_hub::store::history::HistoryLog> =
+        std::sync::LazyLock::new(Default::default);
+    let change = sessions_hub::domain::monitor::StatusChange {
+        expected_version,
+        ..sessions_hub::domain::monitor::StatusChange::to(status)
+    };
+    sessions_hub::store::write::change_agent_status(
+        sessions_dir,
+        &HISTORY,
+        id,
+        agent,
+        &change,
+        sessions_hub::domain::history::Actor::Cli,
+    )
+}

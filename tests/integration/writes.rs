@@ -18,6 +18,7 @@
 //! `cargo test --features ssr --test integration readers_outlast_a_foreign_writer_rewriting_in_place_10s -- --ignored --nocapture`.
 
 use crate::store::write_session;
+use crate::support::set_agent_status;
 use crate::support::{aid, sid};
 use crate::support::{body_text, from_parent, kill_child_after, Delays, Killed, TestHub};
 use serde_json::{json, Value};
@@ -25,7 +26,6 @@ use sessions_hub::domain::monitor::WatchMode;
 use sessions_hub::fsutil::atomic::TEMP_PREFIX;
 use sessions_hub::generate::STAGING_PREFIX;
 use sessions_hub::live;
-use sessions_hub::store::write::set_agent_status;
 use sessions_hub::store::SessionStore;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;

@@ -113,14 +113,17 @@ pub enum SortOrder {
     #[default]
     Attention,
     Newest,
+    /// The sessions that cost the most first (from the agents' reported usage).
+    Cost,
 }
 
 impl SortOrder {
-    pub const ALL: [SortOrder; 2] = [Self::Attention, Self::Newest];
+    pub const ALL: [SortOrder; 3] = [Self::Attention, Self::Newest, Self::Cost];
 
     pub fn from_query(raw: Option<&str>) -> Self {
         match raw {
             Some("newest") => Self::Newest,
+            Some("cost") => Self::Cost,
             _ => Self::Attention,
         }
     }
@@ -129,6 +132,7 @@ impl SortOrder {
         match self {
             Self::Attention => "attention",
             Self::Newest => "newest",
+            Self::Cost => "cost",
         }
     }
 
@@ -136,6 +140,7 @@ impl SortOrder {
         match self {
             Self::Attention => "Needs attention first",
             Self::Newest => "Newest first",
+            Self::Cost => "Highest cost first",
         }
     }
 }
@@ -177,6 +182,7 @@ pub fn filter_sessions<'a>(
     match order {
         SortOrder::Attention => shown.sort_by(|a, b| SessionSummary::attention_first(a, b)),
         SortOrder::Newest => shown.sort_by(|a, b| SessionSummary::newest_first(a, b)),
+        SortOrder::Cost => shown.sort_by(|a, b| SessionSummary::costliest_first(a, b)),
     }
     shown
 }
@@ -228,6 +234,7 @@ mod tests {
             archived: false,
             phase: None,
             previous_session: None,
+            usage: None,
         }
     }
 
@@ -261,6 +268,32 @@ mod tests {
         assert_eq!(
             ids(filter_sessions(&sessions, "", all, SortOrder::Newest)),
             ["done", "new-running", "old-running", "asking", "blocked"]
+        );
+    }
+
+    #[test]
+    fn the_costliest_sessions_first_and_those_without_a_cost_last() {
+        let priced = |id: &str, usd: Option<f64>| SessionSummary {
+            usage: usd.map(|cost_usd| crate::domain::usage::Usage {
+                cost_usd,
+                ..Default::default()
+            }),
+            ..session(id, Attention::Running, 0)
+        };
+        let sessions = vec![
+            priced("none", None),
+            priced("cheap", Some(0.1)),
+            priced("dear", Some(12.5)),
+            priced("free", Some(0.0)),
+        ];
+        assert_eq!(
+            ids(filter_sessions(
+                &sessions,
+                "",
+                StatusFilter::All,
+                SortOrder::Cost
+            )),
+            ["dear", "cheap", "free", "none"]
         );
     }
 

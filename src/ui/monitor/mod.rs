@@ -12,6 +12,8 @@ mod questions;
 mod refetch;
 mod session_detail;
 mod session_list;
+mod timeline;
+mod usage;
 mod waves;
 
 use crate::domain::monitor::ChangeDetection;

@@ -138,6 +138,8 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
             {move || view! { <Waves agents=detail.with(|d| d.agents.clone()) /> }}
         </section>
         <AgentsSection detail now session=session.clone() />
+        <super::usage::UsageSection detail />
+        <super::timeline::TimelineSection session=session.clone() />
         {
             let session = session.clone();
             move || raw.get().map(|file| view! { <RawFileViewer session=session.clone() file /> })

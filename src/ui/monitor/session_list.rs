@@ -369,6 +369,11 @@ fn SessionRow(row: ChainRow, now: RwSignal<i64>) -> impl IntoView {
                     {progress}
                 </span>
                 <span title="The agents' last activity">"Active " {move || relative_time(now.get(), active_ms)}</span>
+                {session.usage.map(|usage| view! {
+                    <span class="session-row__cost" title=usage.summary()>
+                        "Cost " {crate::domain::usage::format_usd(usage.cost_usd)}
+                    </span>
+                })}
             </div>
             <p class="session-row__about" title=about>
                 {reason.map(|reason| view! { <span class="session-row__reason agent-text">{reason}</span> " " })}
