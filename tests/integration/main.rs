@@ -9,6 +9,7 @@ mod attention;
 mod create;
 mod create_api;
 mod export;
+mod history;
 mod hostile;
 mod layers;
 mod lifecycle;
