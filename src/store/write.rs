@@ -67,14 +67,7 @@ pub fn change_agent_status(
     record.status = Some(status.clone());
     record.updated_at = Some(updated_at.clone());
     record.status_message = message.clone();
-    file.version = Some(current + 1);
-
-    write_atomic(
-        &folder,
-        COMMUNICATION_FILE,
-        file.to_pretty_json().as_bytes(),
-    )
-    .map_err(|err| write_error(&folder, err))?;
+    write_next_version(&folder, &mut file, current)?;
     let after = Observed::of(&file, &[]);
     // The write stands if the history cannot be appended: the next observation records it.
     let _ = history.record(id, &folder, |recorded| {
@@ -105,6 +98,18 @@ pub fn change_agent_status(
         version: current + 1,
         updated_at,
     })
+}
+
+/// Replaces `folder`'s `communication.json` with `file` at the version after `current`
+/// (under the session lock, which the caller holds).
+fn write_next_version(
+    folder: &Path,
+    file: &mut CommunicationFile,
+    current: u64,
+) -> Result<(), HubError> {
+    file.version = Some(current + 1);
+    write_atomic(folder, COMMUNICATION_FILE, file.to_pretty_json().as_bytes())
+        .map_err(|err| write_error(folder, err))
 }
 
 /// Takes `folder`'s session lock and reads its `communication.json` under it.
@@ -170,13 +175,7 @@ pub fn add_usage(
         .unwrap_or_default()
         .plus(usage);
     record.extra.insert(USAGE_FIELD.into(), total.to_value());
-    file.version = Some(current + 1);
-    write_atomic(
-        &folder,
-        COMMUNICATION_FILE,
-        file.to_pretty_json().as_bytes(),
-    )
-    .map_err(|err| write_error(&folder, err))?;
+    write_next_version(&folder, &mut file, current)?;
     let at = now_rfc3339();
     let _ = history.record(id, &folder, |recorded| {
         let mut event =
