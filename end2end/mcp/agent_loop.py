@@ -24,7 +24,8 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
-TOOLS = {"list_sessions", "get_assignment", "set_status", "wait_for", "ask_human", "read_output"}
+TOOLS = {"list_sessions", "get_assignment", "set_status", "report_usage", "wait_for", "ask_human",
+         "read_output"}
 
 
 def free_port() -> int:
@@ -175,6 +176,14 @@ async def agent_loop(client: ClientSession, hub: Hub, session: str):
     refused = await client.call_tool("ask_human", {
         "session": session, "agent": "tests", "question": "Pick one", "choices": ["A", "A"]})
     assert refused.is_error, refused.content
+
+    usage = structured(await client.call_tool("report_usage", {
+        "session": session, "agent": "tests", "input_tokens": 5000, "output_tokens": 700,
+        "cost_usd": 0.12}))
+    assert usage["total"] == {"input_tokens": 5000, "output_tokens": 700, "cost_usd": 0.12}, usage
+    negative = await client.call_tool("report_usage", {
+        "session": session, "agent": "tests", "cost_usd": -1})
+    assert negative.is_error, negative.content
 
     done = structured(await client.call_tool("set_status", {
         "session": session, "agent": "tests", "status": "complete", "message": "42 tests pass"}))

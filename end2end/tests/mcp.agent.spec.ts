@@ -15,7 +15,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { HUB_BIN, HubServer, hubCli, tempDir } from "./fixtures/server";
 
-const TOOLS = ["ask_human", "get_assignment", "list_sessions", "read_output", "set_status", "wait_for"];
+const TOOLS = ["ask_human", "get_assignment", "list_sessions", "read_output", "report_usage", "set_status", "wait_for"];
 
 type Json = Record<string, any>;
 
@@ -90,6 +90,10 @@ async function agentLoop(client: Client, base: string, session: string) {
       expect(validate({ session: "s", agent: "a", status: "finished" })).toBe(false);
       expect(validate({ session: "s", status: "complete" })).toBe(false);
     }
+    if (tool.name === "report_usage") {
+      expect(validate({ session: "s", agent: "a", input_tokens: 1200, cost_usd: 0.04 })).toBe(true);
+      expect(validate({ session: "s", agent: "a", input_tokens: -1 })).toBe(false);
+    }
   }
 
   const listed = structured(await client.callTool({ name: "list_sessions", arguments: {} }));
@@ -160,6 +164,23 @@ async function agentLoop(client: Client, base: string, session: string) {
     arguments: { session, agent: "tests", status: "complete", expected_version: 1 },
   }))).toMatch(/version/);
 
+  // Usage: two reports add up; a report of nothing is refused and adds nothing.
+  structured(await client.callTool({
+    name: "report_usage",
+    arguments: { session, agent: "tests", input_tokens: 1200, output_tokens: 300, cost_usd: 0.04 },
+  }));
+  const usage = structured(await client.callTool({
+    name: "report_usage",
+    arguments: { session, agent: "tests", input_tokens: 800, cost_usd: 0.01 },
+  }));
+  expect(usage.total).toEqual({ input_tokens: 2000, output_tokens: 300, cost_usd: 0.05 });
+  expect(errorText(await client.callTool({ name: "report_usage", arguments: { session, agent: "tests" } })))
+    .toMatch(/input_tokens, output_tokens or cost_usd/);
+  // Through stdio the write is on disk; the hub's watcher shows it a moment later.
+  await expect
+    .poll(async () => (await agentOf(base, session, "tests")).usage)
+    .toEqual({ input_tokens: 2000, output_tokens: 300, cost_usd: 0.05 });
+
   const done = structured(await client.callTool({
     name: "set_status",
     arguments: { session, agent: "tests", status: "complete", message: "42 tests pass" },
@@ -167,6 +188,19 @@ async function agentLoop(client: Client, base: string, session: string) {
   expect(done.version).toBeGreaterThan(1);
   await expect.poll(async () => (await agentOf(base, session, "tests")).status).toBe("complete");
   expect((await agentOf(base, session, "tests")).status_message).toBe("42 tests pass");
+
+  // The history says what the agent did, and that it did it through MCP.
+  const { events } = await api(base, `/api/sessions/${session}/history`);
+  const byTests = events.filter((e: Json) => e.agent === "tests").map((e: Json) => `${e.kind}:${e.to ?? ""}:${e.by}`);
+  expect(byTests).toEqual([
+    "status:not_started:api", // as the session was created
+    "status:in_progress:mcp",
+    "question_asked::mcp",
+    "question_answered::api",
+    "usage::mcp",
+    "usage::mcp",
+    "status:complete:mcp",
+  ]);
 }
 
 test.describe("MCP through the official TypeScript SDK", () => {

@@ -1,5 +1,5 @@
 //! The agent's side of the hub: the calls an agent makes (read its assignment, set its status,
-//! wait for other agents, ask a person, read an output, list sessions), each on the local
+//! report its usage, wait for other agents, ask a person, read an output, list sessions), each on the local
 //! sessions folder through `service`, or against a running hub over its HTTP API
 //! (`remote.rs`; the hub then does the locked write). The command line and the MCP server both
 //! go through [`Backend`], so an agent gets the same answers whichever it uses.
@@ -14,10 +14,11 @@ use crate::domain::assignment::Assignment;
 use crate::domain::history::Actor;
 use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::lifecycle::{LifecycleAction, Moved};
-use crate::domain::monitor::{StatusChange, StatusUpdate};
+use crate::domain::monitor::{StatusChange, StatusUpdate, UsageUpdate};
 use crate::domain::output::OutputPreview;
 use crate::domain::question::{AnswerRequest, AskRequest, Question, QuestionId};
 use crate::domain::session::SessionList;
+use crate::domain::usage::UsageReport;
 use crate::domain::waiting::{Awaited, Progress};
 use crate::domain::{HubError, SessionDetail};
 use crate::service::{Background, Config, Hub};
@@ -184,6 +185,22 @@ impl Backend {
             Self::Remote(client) => {
                 let client = client.clone();
                 blocking(move || client.set_status(&session, &agent, &change)).await
+            }
+        }
+    }
+
+    /// Adds tokens and dollars to the agent's usage (summed under the session's lock).
+    pub async fn add_usage(
+        &self,
+        session: SessionId,
+        agent: AgentId,
+        report: UsageReport,
+    ) -> Result<UsageUpdate, Failure> {
+        match self {
+            Self::Local { hub, by, .. } => Ok(hub.add_usage(session, agent, report, *by).await?),
+            Self::Remote(client) => {
+                let client = client.clone();
+                blocking(move || client.add_usage(&session, &agent, &report)).await
             }
         }
     }

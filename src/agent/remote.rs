@@ -9,10 +9,11 @@ use crate::domain::format::encode_query_value as encode;
 use crate::domain::history::Actor;
 use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::lifecycle::{LifecycleAction, Moved};
-use crate::domain::monitor::{StatusChange, StatusUpdate};
+use crate::domain::monitor::{StatusChange, StatusUpdate, UsageUpdate};
 use crate::domain::output::OutputPreview;
 use crate::domain::question::{AnswerRequest, AskRequest, Question, QuestionId};
 use crate::domain::session::SessionList;
+use crate::domain::usage::UsageReport;
 use crate::domain::waiting::{awaited_agents, progress, Awaited, Progress};
 use crate::domain::SessionDetail;
 use serde::de::DeserializeOwned;
@@ -125,6 +126,21 @@ impl Client {
             encode(agent.as_str())
         );
         self.json(self.post(&url, change))
+    }
+
+    pub fn add_usage(
+        &self,
+        session: &SessionId,
+        agent: &AgentId,
+        report: &UsageReport,
+    ) -> Result<UsageUpdate, Failure> {
+        let url = format!(
+            "{}/api/sessions/{}/agents/{}/usage",
+            self.base,
+            encode(session.as_str()),
+            encode(agent.as_str())
+        );
+        self.json(self.post(&url, report))
     }
 
     pub fn move_session(

@@ -1,16 +1,17 @@
-//! The agent's commands: `status get|set`, `wait`, `ask`, `answer`. Each runs on the local
+//! The agent's commands: `status get|set`, `usage add`, `wait`, `ask`, `answer`. Each runs on the local
 //! sessions folder through the same use cases the server has, or, with `--hub-url`, against a
 //! running hub over its HTTP API (the hub then does the locked write).
 //!
 //! Exit codes: 0 ok, 2 usage or an unknown session/agent/question, 3 an awaited agent is
 //! blocked, 4 timeout, 5 conflict (a version, or a question already answered), 1 anything else.
 
-use super::{Command, StatusCommand};
+use super::{Command, StatusCommand, UsageCommand};
 use crate::agent::{Failure, EXIT_BLOCKED, EXIT_TIMEOUT};
 use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::lifecycle::LifecycleAction;
 use crate::domain::monitor::StatusChange;
 use crate::domain::question::{AskRequest, Question, QuestionId};
+use crate::domain::usage::UsageReport;
 use crate::domain::waiting::{Awaited, Progress};
 use crate::domain::{HubError, SessionDetail};
 use serde::Serialize;
@@ -120,6 +121,35 @@ async fn execute(command: Command, sessions_dir: PathBuf) -> Result<(), Failure>
                 .await?;
             // JSON either way: scripts have always read this line.
             println!("{}", to_json(&update));
+            Ok(())
+        }
+        Command::Usage(UsageCommand::Add {
+            session,
+            agent,
+            input_tokens,
+            output_tokens,
+            cost_usd,
+            remote,
+        }) => {
+            let backend = remote.backend(sessions_dir, crate::domain::history::Actor::Cli)?;
+            let report = UsageReport {
+                input_tokens,
+                output_tokens,
+                cost_usd,
+            };
+            let update = backend
+                .add_usage(SessionId::parse(&session)?, AgentId::new(agent), report)
+                .await?;
+            if remote.json {
+                println!("{}", to_json(&update));
+            } else {
+                println!(
+                    "{}: added {}; total {}",
+                    update.agent,
+                    update.added.summary(),
+                    update.total.summary()
+                );
+            }
             Ok(())
         }
         Command::Wait {

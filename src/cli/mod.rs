@@ -67,6 +67,10 @@ pub enum Command {
     /// Read or change an agent's status, with the same locked, versioned write as the HTTP API.
     #[command(subcommand)]
     Status(StatusCommand),
+    /// Report what an agent's work cost: `hub usage add <session> <agent> --input-tokens N
+    /// --output-tokens N --cost-usd X`. Adds to the agent's totals under the session's lock.
+    #[command(subcommand)]
+    Usage(UsageCommand),
     /// Wait until agents of a session are complete: exits 0 when they all are, 3 as soon as
     /// one is blocked, 4 on timeout. Woken by changes, not by polling.
     Wait {
@@ -215,6 +219,27 @@ pub enum StatusCommand {
         /// Refuse the update unless communication.json is still at this version.
         #[arg(long)]
         expected_version: Option<u64>,
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsageCommand {
+    /// Add tokens and dollars to an agent's usage (at least one of the three). Prints the
+    /// amount added and the agent's new total.
+    Add {
+        /// The session's folder name.
+        session: String,
+        /// The agent's `agent_id`.
+        agent: String,
+        #[arg(long, value_name = "N")]
+        input_tokens: Option<u64>,
+        #[arg(long, value_name = "N")]
+        output_tokens: Option<u64>,
+        /// Dollars, e.g. `0.42`.
+        #[arg(long, value_name = "USD")]
+        cost_usd: Option<f64>,
         #[command(flatten)]
         remote: RemoteArgs,
     },

@@ -1,14 +1,19 @@
-//! `report.md`: a session told in Markdown (summary, agents, waves, questions, outputs) for
-//! people who were not watching. Pure: the service reads the files, this writes the text.
+//! `report.md`: a session told in Markdown (summary, agents, waves, questions, history,
+//! outputs) for people who were not watching. Pure: the service reads the files, this writes the text.
 //! Everything agents wrote goes through `untrusted`, so the report renders as what they typed
 //! and nothing they typed can become a link, an image, raw HTML or a heading.
 
+use super::history::{EventKind, HistoryEvent};
 use super::untrusted::{markdown_code, markdown_fenced, markdown_line, markdown_paragraphs};
+use super::usage::Usage;
 use super::{AgentStatus, SessionDetail};
 use std::fmt::Write;
 
 /// Each output file is quoted up to this many bytes (the zip has them whole).
 pub const MAX_REPORTED_OUTPUT_BYTES: usize = 64 << 10;
+
+/// The history table lists at most this many events, the latest (the API has them all).
+pub const MAX_REPORTED_EVENTS: usize = 500;
 
 /// What the report says about one output file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,8 +37,10 @@ pub struct ReportedOutput {
     pub text: OutputText,
 }
 
+/// The report of `detail`, with its `history` (oldest first) and its `outputs`.
 pub fn render_report(
     detail: &SessionDetail,
+    history: &[HistoryEvent],
     outputs: &[ReportedOutput],
     generated_at: &str,
 ) -> String {
@@ -73,6 +80,19 @@ pub fn render_report(
         "- Questions: {} asked, {open} open",
         detail.questions.len()
     );
+    let used: Vec<(&str, Usage)> = detail
+        .agents
+        .iter()
+        .filter_map(|agent| Some((agent.agent_id.as_str(), agent.usage?)))
+        .filter(|(_, usage)| !usage.is_zero())
+        .collect();
+    if !used.is_empty() {
+        let total = Usage::total(used.iter().map(|(_, usage)| usage));
+        let _ = writeln!(out, "- Usage: {}", total.summary());
+        for (agent, usage) in &used {
+            let _ = writeln!(out, "  - {}: {}", markdown_line(agent), usage.summary());
+        }
+    }
     if !s.description.trim().is_empty() {
         let _ = write!(out, "\n{}\n", markdown_paragraphs(&s.description));
     }
@@ -152,6 +172,8 @@ pub fn render_report(
         }
     }
 
+    render_history(&mut out, history);
+
     out.push_str("## Outputs\n\n");
     if outputs.is_empty() {
         out.push_str("No agent names an output file.\n");
@@ -188,6 +210,65 @@ pub fn render_report(
     out
 }
 
+/// The history as a table, oldest first; a long one keeps its latest events.
+fn render_history(out: &mut String, history: &[HistoryEvent]) {
+    out.push_str("## History\n\n");
+    let shown: Vec<&HistoryEvent> = history.iter().filter(|e| e.is_shown()).collect();
+    if shown.is_empty() {
+        out.push_str("Nothing was recorded.\n\n");
+        return;
+    }
+    let skipped = shown.len().saturating_sub(MAX_REPORTED_EVENTS);
+    if skipped > 0 {
+        let _ = writeln!(
+            out,
+            "The latest {MAX_REPORTED_EVENTS} of {} events; the history API has them all.\n",
+            shown.len()
+        );
+    }
+    out.push_str("| When (UTC) | Agent | What | By |\n| --- | --- | --- | --- |\n");
+    for event in &shown[skipped..] {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            markdown_line(&event.at.replacen('T', " ", 1)),
+            markdown_line(event.agent.as_deref().unwrap_or("")),
+            markdown_line(&what_happened(event)),
+            event.by.as_str()
+        );
+    }
+    out.push('\n');
+}
+
+/// "in progress → blocked: needs a key", "asked: Which index?".
+fn what_happened(event: &HistoryEvent) -> String {
+    let words = |status: Option<&str>| status.unwrap_or("none").replace('_', " ");
+    let what = match event.kind {
+        EventKind::Status | EventKind::SessionStatus => {
+            let change = match &event.from {
+                Some(_) => format!(
+                    "{} → {}",
+                    words(event.from.as_deref()),
+                    words(event.to.as_deref())
+                ),
+                None => words(event.to.as_deref()),
+            };
+            if event.kind == EventKind::SessionStatus {
+                format!("session {change}")
+            } else {
+                change
+            }
+        }
+        EventKind::QuestionAsked => "asked".to_owned(),
+        EventKind::QuestionAnswered => "answered".to_owned(),
+        kind => kind.label().to_lowercase(),
+    };
+    match event.message.as_deref().filter(|m| !m.trim().is_empty()) {
+        Some(message) => format!("{what}: {message}"),
+        None => what,
+    }
+}
+
 fn status_cell(status: &AgentStatus) -> String {
     markdown_line(&status.label())
 }
@@ -210,6 +291,7 @@ fn language(path: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::history::Actor;
     use crate::domain::question::Question;
     use crate::domain::{AgentView, SessionSummary};
 
@@ -231,12 +313,19 @@ mod tests {
             },
             orchestrator: None,
             agents: vec![
-                agent(
-                    "api",
-                    AgentStatus::Complete,
-                    1,
-                    Some("done | ![x](http://t/)"),
-                ),
+                AgentView {
+                    usage: Some(Usage {
+                        input_tokens: 3000,
+                        output_tokens: 0,
+                        cost_usd: 0.3,
+                    }),
+                    ..agent(
+                        "api",
+                        AgentStatus::Complete,
+                        1,
+                        Some("done | ![x](http://t/)"),
+                    )
+                },
                 agent("ui", AgentStatus::InProgress, 2, None),
             ],
             instructions: None,
@@ -273,12 +362,28 @@ mod tests {
                 text: OutputText::Missing,
             },
         ];
-        let report = render_report(&detail(), &outputs, "2026-12-02T00:00:00Z");
+        let history = [
+            HistoryEvent::status(
+                "api",
+                Some("in_progress"),
+                "blocked",
+                "2026-12-01T10:00:00.000Z",
+                Actor::Cli,
+            )
+            .with_message(Some("needs | a ![key](http://t/)")),
+            HistoryEvent {
+                agent: Some("ui".into()),
+                ..HistoryEvent::new(EventKind::Usage, "2026-12-01T10:01:00.000Z", Actor::Mcp)
+                    .with_message(Some("1,000 in · 0 out · $0.10"))
+            },
+        ];
+        let report = render_report(&detail(), &history, &outputs, "2026-12-02T00:00:00Z");
         for section in [
             "## Summary",
             "## Agents",
             "## Waves",
             "## Questions",
+            "## History",
             "## Outputs",
         ] {
             assert!(report.contains(section), "{section}\n{report}");
@@ -296,5 +401,35 @@ mod tests {
         assert!(report.contains("- Wave 1: api\n- Wave 2: ui"));
         assert!(report.contains("Answered by ana: yes"));
         assert!(report.contains("Not written yet."));
+        // The history, one row per event, its agent-written text as text.
+        assert!(report.contains(
+            "| 2026-12-01 10:00:00.000Z | api | in progress → blocked: needs \\| a \\!\\[key\\](http://t/) | cli |"
+        ), "{report}");
+        assert!(report.contains("| ui | usage: 1,000 in · 0 out · $0.10 | mcp |"));
+        assert!(
+            report.contains("- Usage: 3,000 in · 0 out · $0.30\n  - api: 3,000 in · 0 out · $0.30")
+        );
+    }
+
+    #[test]
+    fn a_long_history_keeps_its_latest_events() {
+        let history: Vec<HistoryEvent> = (0..MAX_REPORTED_EVENTS + 20)
+            .map(|n| {
+                HistoryEvent::status(
+                    "api",
+                    None,
+                    "in_progress",
+                    "2026-12-01T10:00:00.000Z",
+                    Actor::Api,
+                )
+                .with_message(Some(&format!("step {n}")))
+            })
+            .collect();
+        let report = render_report(&detail(), &history, &[], "2026-12-02T00:00:00Z");
+        assert!(report.contains("The latest 500 of 520 events"));
+        assert!(!report.contains("step 19 |"));
+        assert!(report.contains("step 20 |") && report.contains("step 519 |"));
+        let empty = render_report(&detail(), &[], &[], "2026-12-02T00:00:00Z");
+        assert!(empty.contains("## History\n\nNothing was recorded."));
     }
 }

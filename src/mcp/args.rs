@@ -58,6 +58,26 @@ pub struct SetStatusArgs {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
+pub struct ReportUsageArgs {
+    /// The session id.
+    pub session: String,
+    /// Your agent id.
+    pub agent: String,
+    /// Input (prompt) tokens used since your last report.
+    #[serde(default)]
+    #[schemars(schema_with = "tokens")]
+    pub input_tokens: Option<u64>,
+    /// Output (completion) tokens used since your last report.
+    #[serde(default)]
+    #[schemars(schema_with = "tokens")]
+    pub output_tokens: Option<u64>,
+    /// What that cost, in US dollars (for example 0.42).
+    #[serde(default)]
+    #[schemars(schema_with = "dollars")]
+    pub cost_usd: Option<f64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct WaitForArgs {
     /// The session id.
     pub session: String,
@@ -112,4 +132,12 @@ fn seconds(_: &mut SchemaGenerator) -> Schema {
 
 fn version(_: &mut SchemaGenerator) -> Schema {
     json_schema!({ "type": ["integer", "null"], "minimum": 0 })
+}
+
+fn tokens(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": ["integer", "null"], "minimum": 0 })
+}
+
+fn dollars(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": ["number", "null"], "minimum": 0 })
 }

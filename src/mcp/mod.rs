@@ -13,8 +13,9 @@ use crate::agent::{Backend, Failure, EXIT_CONFLICT, EXIT_USAGE};
 use crate::domain::ids::{AgentId, SessionId};
 use crate::domain::monitor::StatusChange;
 use crate::domain::question::{AskRequest, Question, QuestionId};
+use crate::domain::usage::UsageReport;
 use crate::domain::waiting::{Awaited, Progress};
-use args::{AgentArgs, AskHumanArgs, ReadOutputArgs, SetStatusArgs, WaitForArgs};
+use args::{AgentArgs, AskHumanArgs, ReadOutputArgs, ReportUsageArgs, SetStatusArgs, WaitForArgs};
 use rmcp::handler::server::{router::tool::ToolRouter, wrapper::Parameters};
 use rmcp::model::{
     CallToolResult, ContentBlock, Implementation, ProgressNotificationParam, ServerCapabilities,
@@ -41,7 +42,8 @@ const LONGEST_WAIT: Duration = Duration::from_secs(3600);
 const INSTRUCTIONS: &str = "Sessions Hub coordinates several coding agents working on one \
 codebase. You are one agent of a session. Start with get_assignment (your prompt, role, \
 dependencies and output path). Report with set_status: in_progress when you start (with a short \
-message), complete once your output is written, blocked if you cannot go on. If you depend on \
+message), complete once your output is written, blocked if you cannot go on; report_usage \
+adds the tokens and dollars you used. If you depend on \
 other agents, call wait_for with deps_of set to your own id before you start, then read their \
 work with read_output. Ask a person with ask_human rather than guess on a decision that changes \
 what others build; it waits for the answer.";
@@ -123,6 +125,27 @@ impl HubTools {
                 let agent = AgentId::new(args.agent);
                 Ok(structured(
                     &self.backend.set_status(session, agent, change).await?,
+                ))
+            }
+            .await,
+        )
+    }
+
+    #[tool(
+        description = "Report what your work cost since your last report: input_tokens, output_tokens and/or cost_usd. The hub adds them to your totals, which people see on the session; answers the amount added and your new total."
+    )]
+    async fn report_usage(&self, Parameters(args): Parameters<ReportUsageArgs>) -> CallToolResult {
+        answer(
+            async {
+                let session = SessionId::parse(&args.session)?;
+                let report = UsageReport {
+                    input_tokens: args.input_tokens,
+                    output_tokens: args.output_tokens,
+                    cost_usd: args.cost_usd,
+                };
+                let agent = AgentId::new(args.agent);
+                Ok(structured(
+                    &self.backend.add_usage(session, agent, report).await?,
                 ))
             }
             .await,

@@ -1,6 +1,6 @@
-//! `GET /api/events`: the service's change feed as Server-Sent Events. Each event's `id` is the
-//! store generation; a client that reconnects with a `Last-Event-ID` other than the current
-//! generation gets an event at once.
+//! `GET /api/events`: the service's change feed as Server-Sent Events. Each event's `id` is
+//! `<epoch>.<generation>`; a client that reconnects with a `Last-Event-ID` other than the
+//! current one gets an event at once (a resync when the id is not of this hub's epoch).
 
 use super::AppState;
 use crate::service::ChangeEvent;
@@ -17,14 +17,14 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 const RETRY: Duration = Duration::from_secs(2);
 
 pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> impl IntoResponse {
-    let last_seen = headers
+    let last_event_id = headers
         .get("last-event-id")
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.trim().parse::<u64>().ok());
+        .and_then(|value| value.to_str().ok());
+    let hub = state.hub.clone();
     let stream = state
         .hub
-        .changes(last_seen, state.shutdown.subscribe())
-        .map(|change| Ok::<_, Infallible>(event(&change)));
+        .changes(last_event_id, state.shutdown.subscribe())
+        .map(move |change| Ok::<_, Infallible>(event(&hub.event_id(change.generation), &change)));
     (
         [(
             HeaderName::from_static("x-accel-buffering"),
@@ -34,11 +34,9 @@ pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> impl I
     )
 }
 
-fn event(change: &ChangeEvent) -> Event {
+fn event(id: &str, change: &ChangeEvent) -> Event {
     let data = serde_json::to_string(change).expect("a change event always serialises");
-    let event = Event::default()
-        .id(change.generation.to_string())
-        .data(data);
+    let event = Event::default().id(id).data(data);
     if change.first {
         event.retry(RETRY)
     } else {

@@ -1,8 +1,11 @@
 //! The change feed behind the live channel: level-triggered. Each item says "the store is now
 //! at generation g" and what changed since the generation the listener last heard of; a
 //! listener that comes back with a generation other than the current one gets an item at once,
-//! so nothing is missed across reconnects and restarts (generations start from the clock, so
-//! they keep increasing across restarts).
+//! so nothing is missed across reconnects and restarts.
+//!
+//! A listener's cursor is `<epoch>.<generation>` ([`event_id`]): generations count within one
+//! store's epoch, so a cursor from another hub or from before a restart (or an old plain
+//! number) is never taken for one of ours and gets a resync, not a wrong partial diff.
 
 use super::Hub;
 use crate::store::SessionStore;
@@ -34,11 +37,34 @@ pub struct ChangeEvent {
 pub type ChangeStream = std::pin::Pin<Box<dyn Stream<Item = ChangeEvent> + Send>>;
 
 impl Hub {
-    /// The feed for a listener that last heard of generation `last_seen` (none: a new one); it
+    /// The feed for a listener whose last event id was `last_event_id` (none: a new one); it
     /// ends when `shutdown` turns true.
-    pub fn changes(&self, last_seen: Option<u64>, shutdown: watch::Receiver<bool>) -> ChangeStream {
-        Box::pin(change_stream(self.store().clone(), last_seen, shutdown))
+    pub fn changes(
+        &self,
+        last_event_id: Option<&str>,
+        shutdown: watch::Receiver<bool>,
+    ) -> ChangeStream {
+        let store = self.store().clone();
+        let last_seen = last_event_id.and_then(|id| seen_generation(id, store.epoch()));
+        Box::pin(change_stream(store, last_seen, shutdown))
     }
+
+    /// The id of the feed's item at `generation`.
+    pub fn event_id(&self, generation: u64) -> String {
+        event_id(self.store().epoch(), generation)
+    }
+}
+
+/// `<epoch>.<generation>`.
+pub fn event_id(epoch: &str, generation: u64) -> String {
+    format!("{epoch}.{generation}")
+}
+
+/// The generation `last_event_id` names, if it is of this `epoch`; anything else (another
+/// epoch, an old plain number, garbage) is a listener that must read everything again.
+pub fn seen_generation(last_event_id: &str, epoch: &str) -> Option<u64> {
+    let (of, generation) = last_event_id.trim().split_once('.')?;
+    (of == epoch).then(|| generation.parse().ok()).flatten()
 }
 
 struct Cursor {
@@ -99,4 +125,30 @@ fn change_stream(
             return Some((event, cursor));
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_cursor_of_this_epoch_names_a_generation() {
+        let id = event_id("00ab", 1_767_000_000_123);
+        assert_eq!(id, "00ab.1767000000123");
+        assert_eq!(seen_generation(&id, "00ab"), Some(1_767_000_000_123));
+        assert_eq!(
+            seen_generation(&format!(" {id}\n"), "00ab"),
+            Some(1_767_000_000_123)
+        );
+        for foreign in [
+            "00ac.1767000000123",
+            "1767000000123",
+            "00ab.",
+            "00ab.x",
+            ".5",
+            "",
+        ] {
+            assert_eq!(seen_generation(foreign, "00ab"), None, "{foreign:?}");
+        }
+    }
 }

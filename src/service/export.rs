@@ -57,7 +57,8 @@ impl Hub {
         })
     }
 
-    /// `report.md`: the summary, agents, waves, questions and each output's first 64 KiB.
+    /// `report.md`: the summary, agents, waves, questions, history and each output's first
+    /// 64 KiB.
     pub async fn report(&self, id: SessionId) -> Result<String, HubError> {
         let detail = self.detail(id.clone()).await?;
         self.blocking("writing a session report", move |hub| {
@@ -73,8 +74,10 @@ impl Hub {
                     text: output_text(&folder, path, roots),
                 })
                 .collect();
+            let history = crate::store::history::HistoryLog::read_all(&folder)
+                .map_err(|err| HubError::internal("cannot read the session's history", err))?;
             let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            Ok(render_report(&detail, &outputs, &now))
+            Ok(render_report(&detail, &history, &outputs, &now))
         })
         .await
     }

@@ -11,6 +11,9 @@ pub struct Health {
     pub watch: WatchHealth,
     pub generation: u64,
     pub sessions: usize,
+    /// How writers take turns: `flock`, or `lock-files` where the filesystem has no `flock`
+    /// (NFS without a lock manager).
+    pub locks: &'static str,
 }
 
 impl Hub {
@@ -21,6 +24,7 @@ impl Hub {
             watch,
             generation: self.generation(),
             sessions: self.list().list.count,
+            locks: crate::fsutil::lock::lock_kind(),
         }
     }
 }

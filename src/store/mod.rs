@@ -167,6 +167,21 @@ pub struct SessionStore {
     published: tokio::sync::watch::Sender<u64>,
     /// Each session's `.hub/history.jsonl`, as this process has read it.
     history: HistoryLog,
+    /// Names the numbering of generations (see [`SessionStore::epoch`]).
+    epoch: String,
+}
+
+/// 64 random bits (std's per-process hash keys, mixed with the clock), in hex.
+fn new_epoch() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos(),
+    );
+    format!("{:016x}", hasher.finish())
 }
 
 impl SessionStore {
@@ -188,7 +203,14 @@ impl SessionStore {
             refreshing: Mutex::new(()),
             published: tokio::sync::watch::Sender::new(generation),
             history: HistoryLog::default(),
+            epoch: new_epoch(),
         }
+    }
+
+    /// What this store's generations are numbered within: new for every store, so a cursor
+    /// from another hub (or from before a restart) is never read as one of ours.
+    pub fn epoch(&self) -> &str {
+        &self.epoch
     }
 
     /// A running agent quiet for longer than `after` counts as stale.

@@ -213,6 +213,73 @@ fn agent_loop(sessions: &Path, url: Option<&str>, answer: impl Fn(&str) -> u16) 
     let got = run(sessions, url, &["status", "get", "s", "agent-1", "--json"]);
     let got: Value = serde_json::from_slice(&got.stdout).unwrap();
     assert_eq!(got["agents"][0]["status_message"], "API done");
+
+    // Usage: reports add up; a report of nothing is a usage error and changes nothing.
+    let added = run(
+        sessions,
+        url,
+        &[
+            "usage",
+            "add",
+            "s",
+            "agent-1",
+            "--input-tokens",
+            "12000",
+            "--cost-usd",
+            "0.25",
+        ],
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    assert_eq!(
+        text(&added.stdout),
+        "agent-1: added 12,000 in · 0 out · $0.25; total 12,000 in · 0 out · $0.25"
+    );
+    let added = run(
+        sessions,
+        url,
+        &[
+            "usage",
+            "add",
+            "s",
+            "agent-1",
+            "--output-tokens",
+            "900",
+            "--cost-usd",
+            "0.5",
+            "--json",
+        ],
+    );
+    let added: Value = serde_json::from_slice(&added.stdout).unwrap();
+    assert_eq!(
+        added["total"],
+        json!({"input_tokens": 12000, "output_tokens": 900, "cost_usd": 0.75})
+    );
+    let nothing = run(sessions, url, &["usage", "add", "s", "agent-1"]);
+    assert_eq!(nothing.status.code(), Some(2));
+    assert!(
+        text(&nothing.stderr).contains("input_tokens, output_tokens or cost_usd"),
+        "{}",
+        text(&nothing.stderr)
+    );
+
+    // The history says each of it happened once, and through the command line.
+    let history = std::fs::read_to_string(sessions.join("s/.hub/history.jsonl")).unwrap();
+    let by_agent_1: Vec<String> = history
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|e| e["agent"] == "agent-1")
+        .map(|e| format!("{} {} {}", e["kind"], e["to"], e["by"]).replace('"', ""))
+        .collect();
+    assert_eq!(
+        by_agent_1,
+        [
+            "status in_progress disk", // as the hub first saw it, once
+            "status complete cli",
+            "usage null cli",
+            "usage null cli"
+        ],
+        "{history}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

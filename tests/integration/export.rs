@@ -74,6 +74,13 @@ async fn the_zip_holds_the_session_and_nothing_else() {
 async fn the_report_tells_the_session_and_agent_text_stays_text() {
     let hub = TestHub::new();
     session(&hub);
+    let (status, _) = hub
+        .post_json(
+            "/api/sessions/s-1/agents/ui/status",
+            serde_json::json!({"status": "blocked", "message": "half | way ![x](http://evil/)"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
     let response = hub.get("/api/sessions/s-1/report.md").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
@@ -86,8 +93,10 @@ async fn the_report_tells_the_session_and_agent_text_stays_text() {
         "## Agents",
         "## Waves",
         "## Questions",
+        "## History",
         "## Outputs",
         "- Agents: 1 of 2 complete",
+        "| ui | in progress → blocked: half \\| way \\!\\[x\\]",
         "````markdown\n# API done\n\n```\ncode\n```\n````",
         "### ui: outputs/ui.md\n\nNot written yet.",
         "- Wave 1: api\n- Wave 2: ui",

@@ -137,7 +137,7 @@ async fn next_event(
             let id = frame
                 .lines()
                 .find_map(|l| l.strip_prefix("id: "))
-                .map(|v| v.parse().unwrap());
+                .map(|v| v.split_once('.').unwrap().1.parse().unwrap());
             let data = frame.lines().find_map(|l| l.strip_prefix("data: "));
             if let (Some(id), Some(data)) = (id, data) {
                 return Some((id, serde_json::from_str(data).unwrap()));
@@ -156,9 +156,18 @@ async fn open_events(
     hub: &TestHub,
     last_event_id: Option<u64>,
 ) -> impl futures::Stream<Item = Result<axum::body::Bytes, axum::Error>> + Unpin {
+    let id = last_event_id.map(|generation| hub.state.hub.event_id(generation));
+    open_events_after(hub, id.as_deref()).await
+}
+
+/// The stream for a client whose last event id was `last_event_id`, exactly as it sends it.
+async fn open_events_after(
+    hub: &TestHub,
+    last_event_id: Option<&str>,
+) -> impl futures::Stream<Item = Result<axum::body::Bytes, axum::Error>> + Unpin {
     let mut request = Request::builder().uri("/api/events");
     if let Some(id) = last_event_id {
-        request = request.header("last-event-id", id.to_string());
+        request = request.header("last-event-id", id);
     }
     let response = hub
         .router
@@ -233,6 +242,36 @@ async fn the_event_stream_carries_generations_and_what_changed() {
     })
     .await;
     assert!(ended.is_ok(), "the stream did not end on shutdown");
+}
+
+#[tokio::test]
+async fn a_cursor_from_another_hub_or_an_old_build_resyncs() {
+    let hub = TestHub::new();
+    write_session(&hub.sessions_dir(), "s", ROSTER);
+    hub.refresh();
+    let current = hub.state.hub.store().generation();
+    // Another hub on the same folder numbers its own generations: the same number there says
+    // nothing about what this one has sent.
+    let other = TestHub::new();
+    let foreign = other.state.hub.event_id(current);
+    assert_ne!(foreign, hub.state.hub.event_id(current));
+    for last in [foreign, current.to_string(), "garbage".to_owned()] {
+        let mut events = open_events_after(&hub, Some(&last)).await;
+        let mut buffer = String::new();
+        let (id, data) = next_event(&mut events, &mut buffer, Duration::from_secs(2))
+            .await
+            .unwrap_or_else(|| panic!("no event for {last:?}"));
+        assert_eq!(id, current);
+        assert_eq!(data["resync"], true, "{last:?}");
+    }
+    // Its own current cursor: nothing to say.
+    let mut events = open_events(&hub, Some(current)).await;
+    let mut buffer = String::new();
+    assert!(
+        next_event(&mut events, &mut buffer, Duration::from_millis(400))
+            .await
+            .is_none()
+    );
 }
 
 #[tokio::test]

@@ -12,8 +12,6 @@ mod questions;
 mod refetch;
 mod session_detail;
 mod session_list;
-// Drawn and tested, not mounted yet: it lands once the browser suite has run with it.
-#[allow(dead_code)]
 mod timeline;
 mod usage;
 mod waves;

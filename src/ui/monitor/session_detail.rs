@@ -139,6 +139,7 @@ fn LiveDetail(initial: DetailAnswer) -> impl IntoView {
         </section>
         <AgentsSection detail now session=session.clone() />
         <super::usage::UsageSection detail />
+        <super::timeline::TimelineSection session=session.clone() />
         {
             let session = session.clone();
             move || raw.get().map(|file| view! { <RawFileViewer session=session.clone() file /> })

@@ -144,7 +144,7 @@ fn TimelineView(timeline: Timeline) -> impl IntoView {
     view! {
         <p class="timeline__span">
             "From " <LocalTime ms=timeline.start_ms /> " · elapsed " <strong>{elapsed.clone()}</strong>
-            " · " {timeline.markers.len()} " question events"
+            " · " {question_events(timeline.markers.len())}
         </p>
         <div class="timeline">
             <ol class="timeline__names" aria-hidden="true">{names}</ol>
@@ -159,6 +159,13 @@ fn TimelineView(timeline: Timeline) -> impl IntoView {
         </div>
         <TimelineLegend />
         <TimeInStatus timeline />
+    }
+}
+
+fn question_events(count: usize) -> String {
+    match count {
+        1 => "1 question event".to_owned(),
+        n => format!("{n} question events"),
     }
 }
 

@@ -41,7 +41,7 @@ test.beforeEach(async ({ server }) => {
   await post("/agents/ranker%3Cb%3Ex%3C%2Fb%3E/usage", { input_tokens: 400, cost_usd: 0.08 });
 });
 
-test("the timeline, its table and the usage show on the detail", async ({ hub, page, javaScriptEnabled }) => {
+test("the timeline, its table and the usage show on the detail", async ({ hub, page, server, javaScriptEnabled }) => {
   await hub.goto(`/sessions?tab=monitor&session=${SESSION}`);
   if (javaScriptEnabled) await hub.waitForHydration();
   const timeline = page.getByRole("region", { name: "Timeline" });
@@ -58,7 +58,19 @@ test("the timeline, its table and the usage show on the detail", async ({ hub, p
   await expect(usage.getByRole("row", { name: /^Total/ })).toContainText("$0.50");
   // Agent-written ids stay text.
   await expect(page.locator("main b")).toHaveCount(0);
-  if (javaScriptEnabled) expect(await hub.seriousA11yViolations()).toEqual([]);
+  if (!javaScriptEnabled) return;
+  expect(await hub.seriousA11yViolations()).toEqual([]);
+
+  // Live: a question asked now shows on the open timeline without a reload.
+  await expect(timeline).toContainText(/· 0 question events/);
+  const asked = await fetch(`${server.url}/api/sessions/${SESSION}/questions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ agent_id: "indexer", question: "Which schema?" }),
+  });
+  expect(asked.status).toBe(201);
+  await expect(timeline).toContainText(/· 1 question event\b/);
+  await expect(timeline.locator("circle.timeline__marker title")).toHaveText([/Question asked · indexer: Which schema\?/]);
 });
 
 test("the list shows each session's cost and orders by it", async ({ hub, page, javaScriptEnabled }) => {
