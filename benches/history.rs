@@ -32,7 +32,11 @@ use tower::ServiceExt;
 
 const STATUSES: [&str; 3] = ["in_progress", "blocked", "complete"];
 const DAY_MS: i64 = 86_400_000;
-const START_MS: i64 = 1_767_000_000_000;
+
+/// Two weeks ago: the page draws the timeline up to now, so the history must end now.
+fn start_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis() - 14 * DAY_MS
+}
 
 fn runs(default: usize) -> usize {
     std::env::var("BENCH_RUNS")
@@ -66,11 +70,12 @@ fn write_roster(folder: &Path, agents: usize) {
 /// `history.jsonl` lines (numbered as the log numbers them).
 fn history_lines(agents: usize, per_agent: usize, span_ms: i64) -> String {
     let total = agents * per_agent;
+    let start = start_ms();
     let mut out = String::with_capacity(total * 160);
     for n in 0..total {
         let agent = n % agents + 1;
         let step = n / agents;
-        let at = START_MS + span_ms * n as i64 / total as i64;
+        let at = start + span_ms * n as i64 / total as i64;
         let mut event = HistoryEvent::status(
             &format!("agent-{agent}"),
             Some(STATUSES[(step + 2) % 3]),
@@ -203,7 +208,7 @@ async fn timeline_cost() {
     let events = HistoryLog::read_all(&folder).unwrap();
     assert_eq!(events.len(), agents * per_agent);
     let roster: Vec<String> = (1..=agents).map(|a| format!("agent-{a}")).collect();
-    let now = START_MS + 14 * DAY_MS;
+    let now = chrono::Utc::now().timestamp_millis();
     let drawn = timeline(&events, &roster, now);
     let segments: usize = drawn.lanes.iter().map(|lane| lane.segments.len()).sum();
     let fold = Stats::measure(runs, || {
@@ -224,7 +229,7 @@ async fn timeline_cost() {
         "\n{agents} agents × {per_agent} events over 14 days: {} B of history.jsonl, {segments} \
          segments drawn ({} columns a lane), {runs} runs.\n",
         lines.len(),
-        sessions_hub::domain::timeline::COLUMNS
+        sessions_hub::domain::timeline::columns_for(agents)
     );
     println!("| what | p50 | p95 | note |\n|---|---|---|---|");
     println!(

@@ -9,8 +9,18 @@ use super::history::{EventKind, HistoryEvent};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// How many columns a lane is drawn in; a segment is at least one wide.
+/// How many columns a lane is drawn in at most; a segment is at least one wide.
 pub const COLUMNS: i64 = 600;
+/// How many segments the whole chart may draw: with many lanes each gets fewer columns (50
+/// lanes: 60 each, a segment at least 1/60 of the width), so the page stays light whatever
+/// the history holds.
+pub const SEGMENT_BUDGET: i64 = 3_000;
+const MIN_COLUMNS: i64 = 60;
+
+/// The columns of each lane when there are `lanes`.
+pub fn columns_for(lanes: usize) -> i64 {
+    (SEGMENT_BUDGET / lanes.max(1) as i64).clamp(MIN_COLUMNS, COLUMNS)
+}
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Timeline {
@@ -109,7 +119,7 @@ pub fn timeline(events: &[HistoryEvent], roster: &[String], now_ms: i64) -> Time
             order.push(agent);
         }
     }
-    let min_ms = ((end_ms - start_ms) / COLUMNS).max(1);
+    let min_ms = ((end_ms - start_ms) / columns_for(order.len())).max(1);
     let lanes = order
         .into_iter()
         .map(|agent| {
@@ -147,12 +157,12 @@ fn lane(agent: &str, changes: &[(i64, &str)], end_ms: i64, min_ms: i64) -> Lane 
     let mut totals: Vec<(String, i64)> = totals.into_iter().collect();
     totals.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
+    // A run too narrow to see takes in what follows until it is wide enough; a wide segment
+    // ends the run, so the lane keeps about as many segments as it has columns.
     let mut drawn: Vec<Segment> = Vec::new();
     for segment in exact {
         let mergeable = drawn.last().is_some_and(|last| {
-            last.status == segment.status
-                || last.to_ms - last.from_ms < min_ms
-                || segment.to_ms - segment.from_ms < min_ms
+            last.status == segment.status || last.to_ms - last.from_ms < min_ms
         });
         match drawn.last_mut() {
             Some(last) if mergeable => {
@@ -277,11 +287,40 @@ mod tests {
             "{}",
             lane.segments.len()
         );
+        // Folded into runs about a column wide, not into one lane-long block.
+        assert!(
+            lane.segments.len() >= COLUMNS as usize / 2,
+            "{}",
+            lane.segments.len()
+        );
+        let column = t.elapsed_ms() / COLUMNS;
+        let (last, runs) = lane.segments.split_last().unwrap();
+        assert!(runs.iter().all(|s| s.to_ms - s.from_ms >= column));
+        assert_eq!(last.to_ms, t.end_ms);
         assert_eq!(lane.segments.iter().map(|s| s.folded).sum::<usize>(), 1000);
         assert!(lane.segments.iter().any(|s| s.status == "blocked"));
         assert_eq!(lane.changes, 1000);
         let total: i64 = lane.totals.iter().map(|(_, ms)| ms).sum();
         assert_eq!(total, t.elapsed_ms());
+    }
+
+    #[test]
+    fn fifty_busy_lanes_stay_within_the_segment_budget() {
+        let agents: Vec<String> = (0..50).map(|n| format!("agent-{n}")).collect();
+        let mut events = Vec::new();
+        for n in 0..50 * 1000 {
+            let to = ["in_progress", "blocked", "complete"][(n / 50) % 3];
+            events.push(status(&agents[n % 50], to, n as i64 / 2));
+        }
+        let end = utc_rfc3339_ms(&at(25_000)).unwrap();
+        let t = timeline(&events, &agents, end);
+        let drawn: usize = t.lanes.iter().map(|lane| lane.segments.len()).sum();
+        assert!(drawn <= SEGMENT_BUDGET as usize, "{drawn}");
+        assert!(drawn >= SEGMENT_BUDGET as usize / 3, "{drawn}");
+        assert_eq!(columns_for(50), 60);
+        assert_eq!(columns_for(1), COLUMNS);
+        assert_eq!(columns_for(5), COLUMNS);
+        assert_eq!(columns_for(500), 60);
     }
 
     #[test]

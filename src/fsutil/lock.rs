@@ -57,12 +57,7 @@ pub fn locks_unavailable(err: &io::Error) -> bool {
 impl FileLock {
     /// Waits up to `timeout` for the lock on `path` (created if missing).
     pub fn acquire(path: &Path, timeout: Duration) -> Result<Self, PathError> {
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)
-            .context(path)?;
+        let file = open_sidecar(path)?;
         let deadline = Instant::now() + timeout;
         let mut pause = Backoff::default();
         loop {
@@ -97,12 +92,7 @@ impl FileLock {
 
     /// The fallback alone, for filesystems known to have no `flock`.
     pub fn acquire_marker(path: &Path, timeout: Duration) -> Result<Self, PathError> {
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)
-            .context(path)?;
+        let file = open_sidecar(path)?;
         let marker = marker_path(path);
         acquire_marker(&marker, Instant::now() + timeout, timeout).context(&marker)?;
         Ok(Self {
@@ -110,6 +100,16 @@ impl FileLock {
             marker: Some(marker),
         })
     }
+}
+
+/// The lock's sidecar file, created empty if missing and never truncated.
+fn open_sidecar(path: &Path) -> Result<File, PathError> {
+    OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .context(path)
 }
 
 fn marker_path(lock: &Path) -> PathBuf {
