@@ -243,7 +243,7 @@ async fn timeline_cost() {
         ms(fold.percentile(0.95))
     );
     println!(
-        "| Monitor page, that session open (SSR, in-process) | {} | {} | {busy_bytes} B |",
+        "| Monitor page, that session open (SSR, in-process; parsed history cached) | {} | {} | {busy_bytes} B |",
         ms(with_history.median()),
         ms(with_history.percentile(0.95))
     );

@@ -3,11 +3,10 @@
 //! anything that changed while no hub ran).
 
 use super::Hub;
-use crate::domain::history::HistoryAnswer;
+use crate::domain::history::{HistoryAnswer, HistoryEvent};
 use crate::domain::ids::SessionId;
 use crate::domain::timeline::{timeline, Timeline};
 use crate::domain::HubError;
-use crate::store::history::HistoryLog;
 use crate::store::SessionStore;
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -15,20 +14,13 @@ use tokio::sync::watch;
 impl Hub {
     /// `GET /api/sessions/<id>/history`: every event, oldest first (active or archived).
     pub async fn history(&self, id: SessionId) -> Result<HistoryAnswer, HubError> {
-        self.blocking("reading a session's history", move |hub| {
-            let folder = hub.store().folder(&id)?;
-            let events = HistoryLog::read_all(&folder)
-                .map_err(|err| HubError::internal("cannot read the session's history", err))?;
-            Ok(HistoryAnswer {
-                session: id.as_str().to_owned(),
-                events,
-            })
+        let events = self.history_events(id.clone()).await?;
+        Ok(HistoryAnswer {
+            session: id.as_str().to_owned(),
+            events: events.to_vec(),
         })
-        .await
     }
-}
 
-impl Hub {
     /// The session's timeline: its history drawn per agent, up to now.
     pub async fn timeline(&self, id: SessionId) -> Result<Timeline, HubError> {
         let roster: Vec<String> = self
@@ -38,8 +30,18 @@ impl Hub {
             .iter()
             .map(|agent| agent.agent_id.clone())
             .collect();
-        let history = self.history(id).await?;
-        Ok(timeline(&history.events, &roster, super::now_ms()))
+        let events = self.history_events(id).await?;
+        Ok(timeline(&events, &roster, super::now_ms()))
+    }
+
+    async fn history_events(&self, id: SessionId) -> Result<Arc<Vec<HistoryEvent>>, HubError> {
+        self.blocking("reading a session's history", move |hub| {
+            let folder = hub.store().folder(&id)?;
+            hub.store()
+                .history_events(&folder)
+                .map_err(|err| HubError::internal("cannot read the session's history", err))
+        })
+        .await
     }
 }
 

@@ -201,7 +201,7 @@ impl HistoryLog {
 }
 
 /// Opens `path` for reading if it exists, refusing a link at `.hub` or at the file.
-fn open_existing(path: &Path) -> io::Result<Option<File>> {
+pub(super) fn open_existing(path: &Path) -> io::Result<Option<File>> {
     if let Some(dir) = path.parent() {
         match fs::symlink_metadata(dir) {
             Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),

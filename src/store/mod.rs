@@ -6,6 +6,7 @@
 
 pub mod export;
 pub mod history;
+mod history_cache;
 pub mod lifecycle;
 pub mod output;
 pub mod questions;
@@ -169,6 +170,8 @@ pub struct SessionStore {
     history: HistoryLog,
     /// Names the numbering of generations (see [`SessionStore::epoch`]).
     epoch: String,
+    /// The parsed histories of the sessions people look at.
+    history_cache: history_cache::HistoryCache,
 }
 
 /// 64 random bits (std's per-process hash keys, mixed with the clock), in hex.
@@ -204,6 +207,7 @@ impl SessionStore {
             published: tokio::sync::watch::Sender::new(generation),
             history: HistoryLog::default(),
             epoch: new_epoch(),
+            history_cache: Default::default(),
         }
     }
 
@@ -345,6 +349,15 @@ impl SessionStore {
     /// The sessions' history files as this process knows them.
     pub fn history(&self) -> &HistoryLog {
         &self.history
+    }
+
+    /// The shown events of the session in `folder`, oldest first; parsing only what was
+    /// appended since the last call for it.
+    pub fn history_events(
+        &self,
+        folder: &Path,
+    ) -> io::Result<Arc<Vec<crate::domain::history::HistoryEvent>>> {
+        self.history_cache.events(folder)
     }
 
     /// Records in the history what changed in these sessions (all active ones: `None`) without
