@@ -183,20 +183,7 @@ impl HistoryLog {
 
     /// The session's events, oldest first, the rotated file's before the current one's.
     pub fn read_all(folder: &Path) -> io::Result<Vec<HistoryEvent>> {
-        let mut events = Vec::new();
-        let dir = folder.join(HISTORY_DIR);
-        for name in [HISTORY_ROTATED_FILE, HISTORY_FILE] {
-            let Some(file) = open_existing(&dir.join(name))? else {
-                continue;
-            };
-            let mut bytes = Vec::new();
-            file.take(HISTORY_ROTATE_BYTES * 2)
-                .read_to_end(&mut bytes)?;
-            let text = String::from_utf8_lossy(&bytes);
-            events.extend(replay(text.lines(), &mut Recorded::default()));
-        }
-        events.retain(HistoryEvent::is_shown);
-        Ok(events)
+        super::history_cache::read_shown(&folder.join(HISTORY_DIR))
     }
 }
 

@@ -89,7 +89,9 @@ impl HistoryCache {
     }
 }
 
-fn read_whole(dir: &Path, rotated: Identity) -> io::Result<Entry> {
+/// Both files of the history folder `dir`, read whole: the shown events, the current file's
+/// identity and how much of it was parsed.
+fn read_both(dir: &Path) -> io::Result<(Vec<HistoryEvent>, Option<FileId>, u64)> {
     let mut events = Vec::new();
     if let Some((_, bytes)) = read_from(&dir.join(HISTORY_ROTATED_FILE), 0)? {
         events.extend(parse(&bytes));
@@ -102,6 +104,16 @@ fn read_whole(dir: &Path, rotated: Identity) -> io::Result<Entry> {
         }
         None => (None, 0),
     };
+    Ok((events, current, parsed))
+}
+
+/// The shown events of the history folder `dir`, read whole, without keeping them.
+pub(super) fn read_shown(dir: &Path) -> io::Result<Vec<HistoryEvent>> {
+    read_both(dir).map(|(events, _, _)| events)
+}
+
+fn read_whole(dir: &Path, rotated: Identity) -> io::Result<Entry> {
+    let (events, current, parsed) = read_both(dir)?;
     Ok(Entry {
         rotated,
         current,
