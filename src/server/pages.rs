@@ -8,12 +8,13 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
 
 /// The Leptos half of the router and the embedded static files, each page rendered to
 /// completion (see [`to_completion`]). Any other path renders the app's "not found" page.
 pub fn router(state: &AppState) -> Router<AppState> {
-    let routes = generate_route_list(App);
+    let routes = route_list().to_vec();
     let leptos_options = state.leptos_options.clone();
     // Every render and server function gets the hub (`expect_context::<Hub>()`) and its page
     // policy.
@@ -31,6 +32,17 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(super::assets::router())
         .fallback(move |request: Request| not_found(request))
         .layer(axum::middleware::from_fn(to_completion))
+}
+
+/// The app's routes, found once per process by rendering the app with resources suppressed.
+///
+/// That suppression is a process-wide flag in Leptos: a resource whose future is first polled
+/// while any thread generates the route list waits forever, and so does its page. Serving starts
+/// after the one generation, so no render can overlap it, however many routers (one per test
+/// hub) the process builds.
+fn route_list() -> &'static [AxumRouteListing] {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App))
 }
 
 /// Renders a page in a task of its own, so a client that goes away mid-render does not cut the
