@@ -335,6 +335,11 @@ pub struct ServeArgs {
     /// In HUB_NOTIFY_URL, separate several with spaces.
     #[arg(long = "notify-url", env = "HUB_NOTIFY_URL", value_delimiter = ' ', value_parser = crate::service::parse_notify_url)]
     pub notify_urls: Vec<String>,
+    /// Keep the sessions in a PostgreSQL database shared with other hubs
+    /// (`postgres://user:password@host:5432/db`); the sessions folder becomes this hub's
+    /// replica of it. `folder` (the default) keeps them in the sessions folder alone.
+    #[arg(long, env = "HUB_STORE", value_parser = crate::service::parse_store, default_value = crate::service::FOLDER_STORE)]
+    pub store: String,
     /// Serve a throw-away sessions folder with sample sessions and simulated agents that
     /// progress over time (ignores --sessions-dir; the folder is deleted on exit).
     #[arg(long)]
@@ -372,6 +377,7 @@ fn config(dirs: DirArgs, serve: ServeArgs) -> Config {
         scan_budget: serve.scan_budget,
         trash_after: Duration::from_secs(u64::from(serve.trash_days) * 86_400),
         notify_urls: serve.notify_urls,
+        store: (serve.store != crate::service::FOLDER_STORE).then_some(serve.store),
     }
 }
 

@@ -113,9 +113,16 @@ fn open_sidecar(path: &Path) -> Result<File, PathError> {
 }
 
 fn marker_path(lock: &Path) -> PathBuf {
-    let mut name = lock.file_name().unwrap_or_default().to_os_string();
-    name.push(".held");
-    lock.with_file_name(name)
+    let name = lock
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    lock.with_file_name(marker_name(name))
+}
+
+/// The name of the marker that stands for a held lock on `lock_file_name` (in the fallback).
+pub fn marker_name(lock_file_name: &str) -> String {
+    format!("{lock_file_name}.held")
 }
 
 /// Creates `marker` exclusively, waiting while another writer holds it, taking over one that

@@ -35,6 +35,9 @@ pub struct Config {
     /// Webhooks that receive an alert when an agent completes or is blocked, a question is
     /// asked, or a session completes.
     pub notify_urls: Vec<String>,
+    /// A PostgreSQL database shared with other hubs (`postgres://…`): the store of record, the
+    /// sessions folder being this hub's replica of it. `None`: the folder is the store.
+    pub store: Option<String>,
 }
 
 /// `--trash-days` by default.
@@ -59,9 +62,25 @@ impl Config {
             scan_budget: DEFAULT_SCAN_BUDGET,
             trash_after: Duration::from_secs(u64::from(DEFAULT_TRASH_DAYS) * 86_400),
             notify_urls: Vec::new(),
+            store: None,
         }
     }
 }
+
+/// A `--store`: a PostgreSQL URL (`postgres://` or `postgresql://`), or `folder`.
+pub fn parse_store(raw: &str) -> Result<String, String> {
+    let store = raw.trim();
+    if store == FOLDER_STORE
+        || store.starts_with("postgres://")
+        || store.starts_with("postgresql://")
+    {
+        return Ok(store.to_owned());
+    }
+    Err("--store takes a PostgreSQL URL (postgres://user@host:5432/db) or `folder`".into())
+}
+
+/// `--store` by default: the sessions folder is the store.
+pub const FOLDER_STORE: &str = "folder";
 
 /// A `--notify-url`: http or https, and nothing that could not be one.
 pub fn parse_notify_url(raw: &str) -> Result<String, String> {

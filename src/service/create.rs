@@ -32,7 +32,7 @@ impl Hub {
                     &options,
                 )?;
                 hub.store().record_created(&generated.session_id, by);
-                hub.store().refresh_ids([generated.session_id.clone()]);
+                hub.store().publish_new(&generated.session_id)?;
                 Ok(generated)
             })
             .await?;

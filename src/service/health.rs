@@ -14,6 +14,8 @@ pub struct Health {
     /// How writers take turns: `flock`, or `lock-files` where the filesystem has no `flock`
     /// (NFS without a lock manager).
     pub locks: &'static str,
+    /// Where the sessions are kept: `folder`, or `postgres` (the folder being a replica).
+    pub store: &'static str,
 }
 
 impl Hub {
@@ -25,6 +27,7 @@ impl Hub {
             generation: self.generation(),
             sessions: self.list().list.count,
             locks: crate::fsutil::lock::lock_kind(),
+            store: self.store().backend().kind(),
         }
     }
 }

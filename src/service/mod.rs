@@ -21,7 +21,8 @@ mod startup;
 mod waiting;
 
 pub use config::{
-    parse_duration, parse_notify_url, Config, DEFAULT_SCAN_BUDGET, DEFAULT_TRASH_DAYS,
+    parse_duration, parse_notify_url, parse_store, Config, DEFAULT_SCAN_BUDGET, DEFAULT_TRASH_DAYS,
+    FOLDER_STORE,
 };
 pub use create::API_SCAN_BUDGET;
 pub use events::{ChangeEvent, ChangeStream};
@@ -49,14 +50,30 @@ struct Inner {
     scans: Arc<Scans>,
     /// How changes on disk are noticed; set once the watcher runs.
     watch_health: RwLock<Arc<RwLock<WatchHealth>>>,
+    /// The shared store this hub replicates, if any, and the generation the replica was
+    /// brought to when the hub opened (where following it starts).
+    shared: Option<(Arc<crate::store::postgres::Postgres>, i64)>,
 }
 
 impl Hub {
     /// A hub over `config.sessions_dir`, its index empty until [`Hub::rescan`] (or the
     /// watcher) fills it.
     pub fn new(config: Config) -> Self {
-        let store =
-            Arc::new(SessionStore::new(&config.sessions_dir).with_stale_after(config.stale_after));
+        Self::with_shared_store(config, None)
+    }
+
+    /// A hub whose sessions folder replicates `shared` (a database, and the generation the
+    /// folder holds), or is the store itself (`None`).
+    pub fn with_shared_store(
+        config: Config,
+        shared: Option<(Arc<crate::store::postgres::Postgres>, i64)>,
+    ) -> Self {
+        let mut store =
+            SessionStore::new(&config.sessions_dir).with_stale_after(config.stale_after);
+        if let Some((postgres, _)) = &shared {
+            store = store.with_backend(postgres.clone());
+        }
+        let store = Arc::new(store);
         Self {
             inner: Arc::new(Inner {
                 config,
@@ -68,6 +85,7 @@ impl Hub {
                     detail: "no watcher is running; changes show on refresh".into(),
                     worst_case_ms: 0,
                 }))),
+                shared,
             }),
         }
     }

@@ -2,7 +2,9 @@
 //! keeps the index in step with the disk, and, with `--demo`, the simulated agents.
 
 use super::{demo, Config, Hub};
-use crate::live::Watcher;
+use crate::live::{WatchHealth, Watcher};
+use crate::store::postgres::{Following, Postgres};
+use std::sync::{Arc, RwLock};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -27,7 +29,11 @@ impl Hub {
             Ok(removed) => tracing::info!(removed, "swept temp files of interrupted writes"),
             Err(err) => tracing::warn!(%err, "cannot sweep temp files of interrupted writes"),
         }
-        let hub = Hub::new(config);
+        let shared = match config.store.clone() {
+            None => None,
+            Some(url) => Some(open_shared_store(url, dir.clone()).await?),
+        };
+        let hub = Hub::with_shared_store(config, shared);
         let started = std::time::Instant::now();
         let store = hub.store().clone();
         let scan = tokio::task::spawn_blocking(move || store.refresh())
@@ -44,19 +50,72 @@ impl Hub {
         Ok(hub)
     }
 
-    /// Starts the watcher (and the demo's agents, if asked for) until `shutdown` turns true.
+    /// Starts the watcher, or the follower of the shared store (and the demo's agents, if
+    /// asked for), until `shutdown` turns true.
     pub fn run_in_background(&self, shutdown: watch::Receiver<bool>, demo: bool) -> Background {
-        let watcher =
-            crate::live::start(self.store().clone(), self.config().watch, shutdown.clone());
-        self.watched_by(watcher.health.clone());
+        let (watcher, following) = match &self.inner.shared {
+            None => {
+                let watcher =
+                    crate::live::start(self.store().clone(), self.config().watch, shutdown.clone());
+                self.watched_by(watcher.health.clone());
+                (Some(watcher), None)
+            }
+            Some((postgres, cursor)) => {
+                let every = crate::store::postgres::CATCH_UP_EVERY;
+                self.watched_by(Arc::new(RwLock::new(WatchHealth {
+                    mode: "postgres",
+                    degraded: false,
+                    detail: format!(
+                        "following {} (LISTEN/NOTIFY, and the change log every {} s)",
+                        postgres.shown_url,
+                        every.as_secs()
+                    ),
+                    worst_case_ms: every.as_millis() as u64,
+                })));
+                let following =
+                    crate::store::postgres::follow(postgres.clone(), self.store().clone(), *cursor);
+                (None, Some(following))
+            }
+        };
         let staleness = tokio::spawn(mark_stale_agents(self.store().clone(), shutdown.clone()));
         let simulator = demo.then(|| tokio::spawn(demo::simulate(self.store().clone(), shutdown)));
         Background {
             watcher,
+            following,
             staleness,
             simulator,
         }
     }
+}
+
+/// Connects to the shared store at `url` and brings the replica in `dir` in line with it;
+/// answers the store and the generation the replica now holds.
+async fn open_shared_store(
+    url: String,
+    dir: std::path::PathBuf,
+) -> Result<(Arc<Postgres>, i64), String> {
+    tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let postgres = Postgres::connect(&url, &dir)?;
+        // Read before the sync: what lands meanwhile is applied again, harmlessly.
+        let cursor = postgres
+            .newest_generation()
+            .map_err(|err| err.to_string())?;
+        let synced = postgres.sync_all().map_err(|err| err.to_string())?;
+        let pruned = postgres.prune_changes().unwrap_or(0);
+        tracing::info!(
+            store = %postgres.shown_url,
+            fetched = synced.fetched,
+            removed = synced.removed,
+            published = synced.published,
+            pruned,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "the replica follows the shared store"
+        );
+        Ok((Arc::new(postgres), cursor))
+    })
+    .await
+    .map_err(|err| format!("opening the shared store failed: {err}"))?
 }
 
 /// Running agents go stale without anyone writing: at each such moment the affected sessions
@@ -107,7 +166,8 @@ impl Hub {
 
 /// What [`Hub::run_in_background`] started.
 pub struct Background {
-    watcher: Watcher,
+    watcher: Option<Watcher>,
+    following: Option<Following>,
     staleness: JoinHandle<()>,
     simulator: Option<JoinHandle<()>>,
 }
@@ -115,7 +175,12 @@ pub struct Background {
 impl Background {
     /// Waits for everything to stop (after shutdown was signalled).
     pub async fn stop(self) {
-        self.watcher.stop().await;
+        if let Some(watcher) = self.watcher {
+            watcher.stop().await;
+        }
+        if let Some(following) = self.following {
+            following.stop();
+        }
         let _ = self.staleness.await;
         if let Some(simulator) = self.simulator {
             let _ = simulator.await;

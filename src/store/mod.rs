@@ -4,11 +4,13 @@
 //! reconcile loop, and the watcher) so that serving the list never rescans the disk. Each
 //! refresh is stat-only for sessions whose `communication.json` did not change.
 
+pub mod backend;
 pub mod export;
 pub mod history;
 mod history_cache;
 pub mod lifecycle;
 pub mod output;
+pub mod postgres;
 pub mod questions;
 pub mod read;
 pub mod stubs;
@@ -25,6 +27,7 @@ use crate::domain::{
     CommunicationFile, HubError, InvalidSession, SessionDetail, SessionList, SessionSummary,
 };
 use crate::fsutil::fingerprint::{unix_ms, Fingerprint};
+use backend::{exclusive, Backend};
 use history::HistoryLog;
 use lifecycle::{Place, ARCHIVE_DIR};
 use read::{read_parsed, MAX_METADATA_BYTES};
@@ -172,6 +175,8 @@ pub struct SessionStore {
     epoch: String,
     /// The parsed histories of the sessions people look at.
     history_cache: history_cache::HistoryCache,
+    /// Where the sessions are kept for good: this folder, or a database it replicates.
+    backend: Arc<dyn Backend>,
 }
 
 /// 64 random bits (std's per-process hash keys, mixed with the clock), in hex.
@@ -208,7 +213,18 @@ impl SessionStore {
             history: HistoryLog::default(),
             epoch: new_epoch(),
             history_cache: Default::default(),
+            backend: Arc::new(backend::Folder),
         }
+    }
+
+    /// Keeps the sessions in `backend`, the folder being its replica.
+    pub fn with_backend(mut self, backend: Arc<dyn Backend>) -> Self {
+        self.backend = backend;
+        self
+    }
+
+    pub fn backend(&self) -> &dyn Backend {
+        &*self.backend
     }
 
     /// What this store's generations are numbered within: new for every store, so a cursor
@@ -327,7 +343,9 @@ impl SessionStore {
         by: Actor,
     ) -> Result<StatusUpdate, HubError> {
         self.writable(id)?;
-        let update = write::change_agent_status(&self.dir, &self.history, id, agent, change, by)?;
+        let update = exclusive(self.backend(), id.as_str(), || {
+            write::change_agent_status(&self.dir, &self.history, id, agent, change, by)
+        })?;
         self.refresh_ids([update.session.clone()]);
         Ok(update)
     }
@@ -341,7 +359,9 @@ impl SessionStore {
         by: Actor,
     ) -> Result<UsageUpdate, HubError> {
         self.writable(id)?;
-        let update = write::add_usage(&self.dir, &self.history, id, agent, usage, by)?;
+        let update = exclusive(self.backend(), id.as_str(), || {
+            write::add_usage(&self.dir, &self.history, id, agent, usage, by)
+        })?;
         self.refresh_ids([update.session.clone()]);
         Ok(update)
     }
@@ -364,6 +384,10 @@ impl SessionStore {
     /// passing through a hub: compared with what the history holds, under each session's lock
     /// and against the disk, so that of several hubs on the folder one records it, once.
     pub fn observe_history(&self, ids: Option<Vec<String>>) {
+        if self.backend.is_shared() {
+            // Only the hub writes a replica, and records as it writes.
+            return;
+        }
         let wanted: Option<BTreeSet<String>> = ids.map(|ids| ids.into_iter().collect());
         let candidates: Vec<(String, Observed)> = {
             let index = self.index.read().expect("index lock");
@@ -754,29 +778,58 @@ impl SessionStore {
 
     /// Archives an active session (see [`lifecycle::archive`]) and shows it at once.
     pub fn archive(&self, id: &SessionId, by: Actor) -> Result<(), HubError> {
-        let moved = lifecycle::archive(&self.dir, id);
-        self.refresh_ids([id.as_str().to_owned()]);
-        if moved.is_ok() {
-            self.record_session_event(id, EventKind::Archived, by);
-        }
-        moved
+        self.move_session(
+            id,
+            || lifecycle::archive(&self.dir, id),
+            EventKind::Archived,
+            by,
+        )
     }
 
     /// Restores an archived session (see [`lifecycle::restore`]) and shows it at once.
     pub fn restore(&self, id: &SessionId, by: Actor) -> Result<(), HubError> {
-        let moved = lifecycle::restore(&self.dir, id);
+        self.move_session(
+            id,
+            || lifecycle::restore(&self.dir, id),
+            EventKind::Restored,
+            by,
+        )
+    }
+
+    /// Moves session `id` (one rename), records `kind` in its history, shows it at once.
+    fn move_session(
+        &self,
+        id: &SessionId,
+        rename: impl FnOnce() -> Result<(), HubError>,
+        kind: EventKind,
+        by: Actor,
+    ) -> Result<(), HubError> {
+        let moved = exclusive(self.backend(), id.as_str(), || {
+            rename()?;
+            // The history is found where the session now is.
+            self.refresh_ids([id.as_str().to_owned()]);
+            self.record_session_event(id, kind, by);
+            Ok(())
+        });
         self.refresh_ids([id.as_str().to_owned()]);
-        if moved.is_ok() {
-            self.record_session_event(id, EventKind::Restored, by);
-        }
         moved
     }
 
     /// Moves an archived session to the trash (see [`lifecycle::trash`]); answers where.
     pub fn delete(&self, id: &SessionId, now_ms: i64) -> Result<PathBuf, HubError> {
-        let moved = lifecycle::trash(&self.dir, id, now_ms);
+        let moved = exclusive(self.backend(), id.as_str(), || {
+            lifecycle::trash(&self.dir, id, now_ms)
+        });
         self.refresh_ids([id.as_str().to_owned()]);
         moved
+    }
+
+    /// Takes a session just written whole into the folder into the backend (see
+    /// [`Backend::publish_new`]) and shows it, or answers why it is not there.
+    pub fn publish_new(&self, id: &str) -> Result<(), HubError> {
+        let published = self.backend.publish_new(id);
+        self.refresh_ids([id.to_owned()]);
+        published
     }
 
     /// The parsed `communication.json` of a readable session (the last good copy if it is
@@ -854,15 +907,18 @@ impl SessionStore {
         }
         self.writable(session)?;
         let folder = self.dir.join(session.as_str());
-        let asked = questions::ask(
-            &folder,
-            id,
-            agent,
-            &request.question,
-            &request.choices,
-            asked_at,
-        )?;
-        self.record_question(session, &folder, &asked, by);
+        let asked = exclusive(self.backend(), session.as_str(), || {
+            let asked = questions::ask(
+                &folder,
+                id,
+                agent,
+                &request.question,
+                &request.choices,
+                asked_at,
+            )?;
+            self.record_question(session, &folder, &asked, by);
+            Ok(asked)
+        })?;
         self.refresh_ids([session.as_str().to_owned()]);
         Ok(asked)
     }
@@ -880,10 +936,12 @@ impl SessionStore {
         self.communication(session)?;
         self.writable(session)?;
         let folder = self.dir.join(session.as_str());
-        let answered = questions::answer(&folder, session, id, answer, answered_by, answered_at);
-        if let Ok(question) = &answered {
-            self.record_question(session, &folder, question, by);
-        }
+        let answered = exclusive(self.backend(), session.as_str(), || {
+            let question =
+                questions::answer(&folder, session, id, answer, answered_by, answered_at)?;
+            self.record_question(session, &folder, &question, by);
+            Ok(question)
+        });
         // Refreshed on a refusal too: the index may not have seen the first answer yet.
         self.refresh_ids([session.as_str().to_owned()]);
         answered

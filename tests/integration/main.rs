@@ -18,6 +18,7 @@ mod output;
 mod output_api;
 mod questions;
 mod security;
+mod shared;
 mod shell;
 mod start;
 mod store;

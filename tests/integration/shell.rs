@@ -104,9 +104,10 @@ async fn pages_render_whole_while_other_hubs_are_built() {
     });
     for n in 0..40 {
         let uri = ["/sessions?tab=create", "/sessions?tab=monitor"][n % 2];
-        let (status, html) = tokio::time::timeout(std::time::Duration::from_secs(30), hub.get_text(uri))
-            .await
-            .unwrap_or_else(|_| panic!("render {n} of {uri} never finished"));
+        let (status, html) =
+            tokio::time::timeout(std::time::Duration::from_secs(30), hub.get_text(uri))
+                .await
+                .unwrap_or_else(|_| panic!("render {n} of {uri} never finished"));
         assert_eq!(status, StatusCode::OK, "{uri}");
         assert!(html.contains("</html>"), "{uri} cut short");
     }

@@ -30,7 +30,12 @@ impl TestHub {
         std::fs::create_dir_all(&sessions).unwrap();
         let mut config = Config::for_sessions_dir(sessions);
         adjust(&mut config);
-        let state = AppState::new(leptos_options().unwrap(), Hub::new(config));
+        Self::over(dir, Hub::new(config))
+    }
+
+    /// The router over `hub`, which keeps its sessions under `dir`.
+    pub fn over(dir: tempfile::TempDir, hub: Hub) -> Self {
+        let state = AppState::new(leptos_options().unwrap(), hub);
         Self {
             dir,
             router: build_router(state.clone()),
