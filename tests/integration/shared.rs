@@ -400,7 +400,8 @@ fn restart_database() {
     let pg_ctl = format!("{bin}/pg_ctl");
     let cluster = format!("{data}/cluster");
     let args = ["-D", cluster.as_str(), "-m", "fast", "-w", "restart"];
-    let mut command = if unsafe { libc::geteuid() } == 0 {
+    let uid = std::process::Command::new("id").arg("-u").output().unwrap().stdout;
+    let mut command = if String::from_utf8_lossy(&uid).trim() == "0" {
         let mut command = std::process::Command::new("runuser");
         command.args(["-u", "postgres", "--", pg_ctl.as_str()]);
         command

@@ -36,7 +36,7 @@ type Connection = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
 const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("0001_shared_store.sql"))];
 
 /// The advisory lock migrations run under (any fixed number; this one spells "hub").
-const MIGRATION_LOCK: i64 = 0x6875_62;
+const MIGRATION_LOCK: i64 = 0x0068_7562;
 
 /// The channel hubs `LISTEN` on; the payload is the new generation.
 const CHANNEL: &str = "hub_changes";
