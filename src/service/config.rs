@@ -109,3 +109,22 @@ pub fn parse_duration(raw: &str) -> Result<Duration, String> {
     }
     Ok(duration)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_is_the_folder_or_a_postgres_url() {
+        assert_eq!(parse_store("folder").unwrap(), FOLDER_STORE);
+        assert_eq!(
+            parse_store(" postgres://hub@db/hub ").unwrap(),
+            "postgres://hub@db/hub"
+        );
+        assert!(parse_store("postgresql://db/hub").is_ok());
+        for bad in ["", "mysql://db/hub", "db:5432", "Folder"] {
+            let err = parse_store(bad).unwrap_err();
+            assert!(err.contains("PostgreSQL URL"), "{bad}: {err}");
+        }
+    }
+}

@@ -399,8 +399,13 @@ fn restart_database() {
     let bin = std::env::var("HUB_TEST_PG_BIN").expect("HUB_TEST_PG_BIN from scripts/test-postgres");
     let pg_ctl = format!("{bin}/pg_ctl");
     let cluster = format!("{data}/cluster");
-    let args = ["-D", cluster.as_str(), "-m", "fast", "-w", "restart"];
-    let uid = std::process::Command::new("id").arg("-u").output().unwrap().stdout;
+    let log = format!("{data}/server.log");
+    let args = ["-D", &cluster, "-l", &log, "-m", "fast", "-w", "restart"];
+    let uid = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .unwrap()
+        .stdout;
     let mut command = if String::from_utf8_lossy(&uid).trim() == "0" {
         let mut command = std::process::Command::new("runuser");
         command.args(["-u", "postgres", "--", pg_ctl.as_str()]);
@@ -481,4 +486,26 @@ async fn hubs_reconnect_and_converge_after_the_database_restarts_under_load() {
             .is_some_and(|(status, _)| status == "complete")
     })
     .await;
+}
+
+#[tokio::test]
+async fn a_store_that_cannot_be_reached_is_a_clear_error_at_start() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_sessions_dir(dir.path().join("sessions"));
+    config.store = Some(format!("postgres://hub:secret@127.0.0.1:{port}/hub"));
+    let err = Hub::open(config)
+        .await
+        .err()
+        .expect("no hub without its store");
+    assert!(
+        err.contains("cannot connect to postgres://hub@127.0.0.1"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("secret"),
+        "the password stays out of messages: {err}"
+    );
 }

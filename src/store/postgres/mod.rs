@@ -656,3 +656,23 @@ impl Drop for Write<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn a_url_is_shown_without_its_password() {
+        assert_eq!(
+            redact("postgres://hub:s3cret@db:5432/hub"),
+            "postgres://hub@db:5432/hub"
+        );
+        assert_eq!(redact("postgres://hub@db/hub"), "postgres://hub@db/hub");
+        assert_eq!(redact("postgres://db/hub"), "postgres://db/hub");
+        assert_eq!(
+            redact("postgresql://u:p@ss:w@rd@db/x"),
+            "postgresql://u@db/x",
+            "the last @ ends the user info"
+        );
+    }
+}
