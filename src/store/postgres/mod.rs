@@ -629,15 +629,15 @@ impl Exclusive for Write<'_> {
 impl Write<'_> {
     /// After a write that did not reach the database, the folder goes back to what it holds.
     fn restore(&self) {
-        let folder = locate(&self.store.dir, &self.id).map(|p| p.folder(&self.store.dir, &self.id));
-        let unchanged = folder.as_ref().is_some_and(|folder| {
-            locate(&self.store.dir, &self.id) == Some(self.place)
-                && replica::read_files(folder).is_ok_and(|now| now == self.before)
-        });
-        if unchanged {
-            return;
-        }
-        if let Some(folder) = folder {
+        let dir = &self.store.dir;
+        let place = locate(dir, &self.id);
+        if let Some(place) = place {
+            let folder = place.folder(dir, &self.id);
+            if place == self.place
+                && replica::read_files(&folder).is_ok_and(|now| now == self.before)
+            {
+                return;
+            }
             // Forces a full fetch: the mark no longer matches.
             let _ = std::fs::remove_file(folder.join(replica::GENERATION_FILE));
         }
