@@ -340,6 +340,15 @@ pub struct ServeArgs {
     /// replica of it. `folder` (the default) keeps them in the sessions folder alone.
     #[arg(long, env = "HUB_STORE", value_parser = crate::service::parse_store, default_value = crate::service::FOLDER_STORE)]
     pub store: String,
+    /// Edge mode: keep the sessions folder as the store of record (agents write its files as
+    /// before) and publish every session in it into this shared PostgreSQL database, where the
+    /// team's hubs see them; a change made there to one of them is applied here.
+    #[arg(long, env = "HUB_PUBLISH_TO", value_parser = crate::service::parse_publish_to)]
+    pub publish_to: Option<String>,
+    /// The name this hub publishes its sessions under with --publish-to (default: the host
+    /// name and the sessions folder). Keep it stable: it is how the database knows them.
+    #[arg(long, env = "HUB_EDGE_NAME")]
+    pub edge_name: Option<String>,
     /// Serve a throw-away sessions folder with sample sessions and simulated agents that
     /// progress over time (ignores --sessions-dir; the folder is deleted on exit).
     #[arg(long)]
@@ -378,6 +387,8 @@ fn config(dirs: DirArgs, serve: ServeArgs) -> Config {
         trash_after: Duration::from_secs(u64::from(serve.trash_days) * 86_400),
         notify_urls: serve.notify_urls,
         store: (serve.store != crate::service::FOLDER_STORE).then_some(serve.store),
+        publish_to: serve.publish_to,
+        edge_name: serve.edge_name.filter(|name| !name.trim().is_empty()),
     }
 }
 

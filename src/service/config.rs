@@ -38,6 +38,11 @@ pub struct Config {
     /// A PostgreSQL database shared with other hubs (`postgres://…`): the store of record, the
     /// sessions folder being this hub's replica of it. `None`: the folder is the store.
     pub store: Option<String>,
+    /// Edge mode (`postgres://…`): the sessions folder stays the store of record and every
+    /// session in it is published into this shared database, under [`Config::edge_name`].
+    pub publish_to: Option<String>,
+    /// The name an edge publishes under (`None`: the host and the sessions folder).
+    pub edge_name: Option<String>,
 }
 
 /// `--trash-days` by default.
@@ -63,6 +68,8 @@ impl Config {
             trash_after: Duration::from_secs(u64::from(DEFAULT_TRASH_DAYS) * 86_400),
             notify_urls: Vec::new(),
             store: None,
+            publish_to: None,
+            edge_name: None,
         }
     }
 }
@@ -77,6 +84,14 @@ pub fn parse_store(raw: &str) -> Result<String, String> {
         return Ok(store.to_owned());
     }
     Err("--store takes a PostgreSQL URL (postgres://user@host:5432/db) or `folder`".into())
+}
+
+/// A `--publish-to`: a PostgreSQL URL.
+pub fn parse_publish_to(raw: &str) -> Result<String, String> {
+    match parse_store(raw) {
+        Ok(url) if url != FOLDER_STORE => Ok(url),
+        _ => Err("--publish-to takes a PostgreSQL URL (postgres://user@host:5432/db)".into()),
+    }
 }
 
 /// `--store` by default: the sessions folder is the store.
@@ -125,6 +140,10 @@ mod tests {
         for bad in ["", "mysql://db/hub", "db:5432", "Folder"] {
             let err = parse_store(bad).unwrap_err();
             assert!(err.contains("PostgreSQL URL"), "{bad}: {err}");
+        }
+        assert!(parse_publish_to("postgres://db/hub").is_ok());
+        for bad in ["folder", "", "http://db"] {
+            assert!(parse_publish_to(bad).unwrap_err().contains("--publish-to"));
         }
     }
 }

@@ -14,7 +14,8 @@ pub struct Health {
     /// How writers take turns: `flock`, or `lock-files` where the filesystem has no `flock`
     /// (NFS without a lock manager).
     pub locks: &'static str,
-    /// Where the sessions are kept: `folder`, or `postgres` (the folder being a replica).
+    /// Where the sessions are kept: `folder`, `postgres` (the folder being a replica), or
+    /// `edge` (the folder, published to a shared PostgreSQL).
     pub store: &'static str,
 }
 

@@ -21,8 +21,8 @@ mod startup;
 mod waiting;
 
 pub use config::{
-    parse_duration, parse_notify_url, parse_store, Config, DEFAULT_SCAN_BUDGET, DEFAULT_TRASH_DAYS,
-    FOLDER_STORE,
+    parse_duration, parse_notify_url, parse_publish_to, parse_store, Config, DEFAULT_SCAN_BUDGET,
+    DEFAULT_TRASH_DAYS, FOLDER_STORE,
 };
 pub use create::API_SCAN_BUDGET;
 pub use events::{ChangeEvent, ChangeStream};

@@ -29,9 +29,23 @@ impl Hub {
             Ok(removed) => tracing::info!(removed, "swept temp files of interrupted writes"),
             Err(err) => tracing::warn!(%err, "cannot sweep temp files of interrupted writes"),
         }
-        let shared = match config.store.clone() {
-            None => None,
-            Some(url) => Some(open_shared_store(url, dir.clone()).await?),
+        let shared = match (config.store.clone(), config.publish_to.clone()) {
+            (Some(_), Some(_)) => {
+                return Err(
+                    "--store and --publish-to cannot be used together: --store makes \
+                            the database the store of record, --publish-to keeps the folder"
+                        .into(),
+                )
+            }
+            (Some(url), None) => Some(open_shared_store(url, dir.clone()).await?),
+            (None, Some(url)) => {
+                let name = config
+                    .edge_name
+                    .clone()
+                    .unwrap_or_else(|| crate::store::postgres::default_edge_name(&dir));
+                Some(open_edge(url, dir.clone(), name).await?)
+            }
+            (None, None) => None,
         };
         let hub = Hub::with_shared_store(config, shared);
         let started = std::time::Instant::now();
@@ -45,6 +59,13 @@ impl Hub {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "initial scan done"
         );
+        if let Some((postgres, _)) = hub.inner.shared.clone().filter(|(pg, _)| pg.is_edge()) {
+            // After the scan: a change from now on is the watcher's to publish.
+            let store = hub.store().clone();
+            tokio::task::spawn_blocking(move || publish_edge(&postgres, &store))
+                .await
+                .map_err(|err| format!("publishing the sessions failed: {err}"))??;
+        }
         // The syntax highlighter loads its definitions once, outside any render deadline.
         tokio::task::spawn_blocking(crate::render::warm_up);
         Ok(hub)
@@ -53,7 +74,22 @@ impl Hub {
     /// Starts the watcher, or the follower of the shared store (and the demo's agents, if
     /// asked for), until `shutdown` turns true.
     pub fn run_in_background(&self, shutdown: watch::Receiver<bool>, demo: bool) -> Background {
+        let mut publishing = None;
         let (watcher, following) = match &self.inner.shared {
+            Some((postgres, cursor)) if postgres.is_edge() => {
+                // The folder is the store of record: watched as ever, and the database
+                // followed for the team's changes to its sessions.
+                let watcher =
+                    crate::live::start(self.store().clone(), self.config().watch, shutdown.clone());
+                self.watched_by(watcher.health.clone());
+                let following =
+                    crate::store::postgres::follow(postgres.clone(), self.store().clone(), *cursor);
+                publishing = Some(tokio::spawn(publish_observed_changes(
+                    self.store().clone(),
+                    shutdown.clone(),
+                )));
+                (Some(watcher), Some(following))
+            }
             None => {
                 let watcher =
                     crate::live::start(self.store().clone(), self.config().watch, shutdown.clone());
@@ -82,6 +118,7 @@ impl Hub {
         Background {
             watcher,
             following,
+            publishing,
             staleness,
             simulator,
         }
@@ -116,6 +153,86 @@ async fn open_shared_store(
     })
     .await
     .map_err(|err| format!("opening the shared store failed: {err}"))?
+}
+
+/// Connects to the team's database as the edge `name`; answers the store and the generation
+/// to follow from (publishing waits for the initial scan).
+async fn open_edge(
+    url: String,
+    dir: std::path::PathBuf,
+    name: String,
+) -> Result<(Arc<Postgres>, i64), String> {
+    tokio::task::spawn_blocking(move || {
+        let postgres = Postgres::connect_edge(&url, &dir, &name)?;
+        let cursor = postgres
+            .newest_generation()
+            .map_err(|err| err.to_string())?;
+        tracing::info!(store = %postgres.shown_url, edge = %name, "publishing this folder to the shared store");
+        Ok((Arc::new(postgres), cursor))
+    })
+    .await
+    .map_err(|err| format!("opening the shared store failed: {err}"))?
+}
+
+/// Meets every session once: the folder's changes go out, the team's come in.
+fn publish_edge(postgres: &Postgres, store: &crate::store::SessionStore) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let report = postgres.sync_all().map_err(|err| err.to_string())?;
+    if report.fetched > 0 {
+        store
+            .refresh()
+            .map_err(|err| format!("cannot read the sessions directory: {err}"))?;
+    }
+    tracing::info!(
+        published = report.published,
+        applied = report.fetched,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "the folder is published to the shared store"
+    );
+    Ok(())
+}
+
+/// An edge's folder changes under its agents' hands: every change the store sees is recorded
+/// in the session's history (as the history's own observer would: whichever comes first
+/// records it, once) and published with it.
+async fn publish_observed_changes(
+    store: Arc<crate::store::SessionStore>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut changed = store.subscribe();
+    let mut seen = *changed.borrow_and_update();
+    while !*shutdown.borrow() {
+        tokio::select! {
+            _ = shutdown.changed() => break,
+            _ = changed.changed() => {}
+        }
+        let generation = *changed.borrow_and_update();
+        let changes = store.changes_since(seen);
+        seen = generation;
+        let work = store.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            let ids: Vec<String> = match changes {
+                Some(changes) => {
+                    let alive: Vec<String> =
+                        changes.created.into_iter().chain(changes.updated).collect();
+                    work.observe_history(Some(alive.clone()));
+                    alive.into_iter().chain(changes.removed).collect()
+                }
+                // Too far behind to know what changed: every session.
+                None => {
+                    work.observe_history(None);
+                    work.list()
+                        .list
+                        .sessions
+                        .iter()
+                        .map(|s| s.id.clone())
+                        .collect()
+                }
+            };
+            work.backend().observed(&ids);
+        })
+        .await;
+    }
 }
 
 /// Running agents go stale without anyone writing: at each such moment the affected sessions
@@ -168,6 +285,8 @@ impl Hub {
 pub struct Background {
     watcher: Option<Watcher>,
     following: Option<Following>,
+    /// An edge's publisher of what the watcher saw change.
+    publishing: Option<JoinHandle<()>>,
     staleness: JoinHandle<()>,
     simulator: Option<JoinHandle<()>>,
 }
@@ -180,6 +299,9 @@ impl Background {
         }
         if let Some(following) = self.following {
             following.stop();
+        }
+        if let Some(publishing) = self.publishing {
+            let _ = publishing.await;
         }
         let _ = self.staleness.await;
         if let Some(simulator) = self.simulator {

@@ -7,6 +7,9 @@
 //!   hub's replica of it. Every write runs on the replica as the session's only writer on any
 //!   hub (its row is locked), then what it changed goes into the database in the same
 //!   transaction, numbered, and every hub applies it to its own replica.
+//! - the same in edge mode (`--publish-to`): the folder stays the store of record (watched, as
+//!   with [`Folder`]) and is published into the database, where the team's changes to its
+//!   sessions come back from.
 //!
 //! Every read path (the index, outputs beneath a session, the history, the export) works on
 //! files either way, so it is the same code for both.
@@ -29,6 +32,10 @@ pub trait Backend: Send + Sync {
     /// Takes a session that was just written whole into the folder (a new one) into the store
     /// of record: all of it or, when its id is taken there, none (and the folder is removed).
     fn publish_new(&self, id: &str) -> Result<(), HubError>;
+
+    /// Sessions whose folders changed without a write of this hub's (an agent wrote its files,
+    /// or a session was removed by hand): a store of record elsewhere takes those changes.
+    fn observed(&self, _ids: &[String]) {}
 }
 
 /// A write in progress on one session (see [`Backend::begin`]).

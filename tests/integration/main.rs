@@ -8,6 +8,7 @@ mod assignment;
 mod attention;
 mod create;
 mod create_api;
+mod edge;
 mod export;
 mod history;
 mod hostile;

@@ -13,10 +13,10 @@ use tokio::sync::watch;
 
 /// Held (shared) by every test here while it uses the server; the test that restarts the
 /// server holds it alone.
-static SERVER: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+pub(crate) static SERVER: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
 
 /// A database of its own for one test, or `None` when no test server runs.
-fn fresh_database(name: &str) -> Option<String> {
+pub(crate) fn fresh_database(name: &str) -> Option<String> {
     let Ok(admin) = std::env::var("HUB_TEST_DATABASE_URL") else {
         assert!(
             std::env::var_os("HUB_REQUIRE_POSTGRES").is_none(),
@@ -47,15 +47,15 @@ fn fresh_database(name: &str) -> Option<String> {
 
 /// One hub on the shared store, with its replica in a folder of its own and its follower
 /// running, reached through its whole router.
-struct SharedHub {
-    http: TestHub,
+pub(crate) struct SharedHub {
+    pub(crate) http: TestHub,
     shutdown: watch::Sender<bool>,
     background: Option<Background>,
 }
 
 impl SharedHub {
     /// Opens a hub on `url`; `before` may put sessions in its folder first.
-    async fn open(url: &str, before: impl FnOnce(&Path)) -> Self {
+    pub(crate) async fn open(url: &str, before: impl FnOnce(&Path)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("sessions")).unwrap();
         before(&dir.path().join("sessions"));
@@ -63,9 +63,21 @@ impl SharedHub {
     }
 
     /// Opens a hub on `url` with its replica in `dir`'s `sessions` folder.
-    async fn open_in(url: &str, dir: tempfile::TempDir) -> Self {
+    pub(crate) async fn open_in(url: &str, dir: tempfile::TempDir) -> Self {
         let mut config = Config::for_sessions_dir(dir.path().join("sessions"));
         config.store = Some(url.to_owned());
+        Self::open_with(config, dir).await
+    }
+
+    /// Opens an edge hub (`--publish-to url`, named `name`) on `dir`'s `sessions` folder.
+    pub(crate) async fn open_edge(url: &str, name: &str, dir: tempfile::TempDir) -> Self {
+        let mut config = Config::for_sessions_dir(dir.path().join("sessions"));
+        config.publish_to = Some(url.to_owned());
+        config.edge_name = Some(name.to_owned());
+        Self::open_with(config, dir).await
+    }
+
+    async fn open_with(config: Config, dir: tempfile::TempDir) -> Self {
         let hub = Hub::open(config).await.unwrap();
         let (shutdown, stopped) = watch::channel(false);
         let background = hub.run_in_background(stopped, false);
@@ -76,19 +88,24 @@ impl SharedHub {
         }
     }
 
-    fn hub(&self) -> &Hub {
+    pub(crate) fn hub(&self) -> &Hub {
         &self.http.state.hub
     }
 
     /// Stops following the store, as a hub that was killed would.
-    async fn stop(&mut self) {
+    pub(crate) async fn stop(&mut self) {
         let _ = self.shutdown.send(true);
         if let Some(background) = self.background.take() {
             background.stop().await;
         }
     }
 
-    async fn status(&self, session: &str, agent: &str, body: Value) -> (StatusCode, Value) {
+    pub(crate) async fn status(
+        &self,
+        session: &str,
+        agent: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
         self.http
             .post_json(
                 &format!("/api/sessions/{session}/agents/{agent}/status"),
@@ -98,7 +115,7 @@ impl SharedHub {
     }
 
     /// The agent's status and the session's version, as this hub's index holds them.
-    fn shown(&self, session: &str, agent: &str) -> Option<(String, u64)> {
+    pub(crate) fn shown(&self, session: &str, agent: &str) -> Option<(String, u64)> {
         let file = self
             .hub()
             .store()
@@ -109,7 +126,7 @@ impl SharedHub {
     }
 
     /// The replica's parsed `communication.json` of `session`.
-    fn communication(&self, session: &str) -> Value {
+    pub(crate) fn communication(&self, session: &str) -> Value {
         let path = self
             .http
             .sessions_dir()
@@ -121,7 +138,7 @@ impl SharedHub {
 
 /// Waits (at most 10 s: a change shows within the follower's 2 s catch-up at worst) until
 /// `done` holds; answers how long that took.
-async fn eventually(what: &str, mut done: impl FnMut() -> bool) -> Duration {
+pub(crate) async fn eventually(what: &str, mut done: impl FnMut() -> bool) -> Duration {
     let started = Instant::now();
     while !done() {
         assert!(started.elapsed() < Duration::from_secs(10), "never: {what}");
@@ -130,7 +147,7 @@ async fn eventually(what: &str, mut done: impl FnMut() -> bool) -> Duration {
     started.elapsed()
 }
 
-fn session_with_agents(dir: &Path, id: &str, agents: usize) {
+pub(crate) fn session_with_agents(dir: &Path, id: &str, agents: usize) {
     let agents: Vec<Value> = (0..agents)
         .map(|n| json!({"agent_id": format!("agent-{n}"), "status": "pending", "notes": "kept"}))
         .collect();
@@ -394,13 +411,18 @@ async fn a_hub_that_stops_leaves_the_other_serving_everything() {
 
 /// Restarts the test server (`scripts/test-postgres` said where it is), as its owner.
 fn restart_database() {
+    pg_ctl("restart");
+}
+
+/// Runs `pg_ctl <action>` (`stop`, `start`, `restart`) on the test server, as its owner.
+pub(crate) fn pg_ctl(action: &str) {
     let data =
         std::env::var("HUB_TEST_PGDATA").expect("HUB_TEST_PGDATA from scripts/test-postgres");
     let bin = std::env::var("HUB_TEST_PG_BIN").expect("HUB_TEST_PG_BIN from scripts/test-postgres");
     let pg_ctl = format!("{bin}/pg_ctl");
     let cluster = format!("{data}/cluster");
     let log = format!("{data}/server.log");
-    let args = ["-D", &cluster, "-l", &log, "-m", "fast", "-w", "restart"];
+    let args = ["-D", &cluster, "-l", &log, "-m", "fast", "-w", action];
     let uid = std::process::Command::new("id")
         .arg("-u")
         .output()
@@ -418,7 +440,7 @@ fn restart_database() {
         .stdout(std::process::Stdio::null())
         .status()
         .unwrap();
-    assert!(status.success(), "pg_ctl restart failed");
+    assert!(status.success(), "pg_ctl {action} failed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -70,6 +70,7 @@ impl Follower {
             let mut listener = match self.listen() {
                 Ok(client) => client,
                 Err(err) => {
+                    self.pg.set_reachable(false);
                     if failures == 0 {
                         tracing::warn!(%err, store = %self.pg.shown_url, "lost the shared store; reconnecting");
                     }
@@ -114,6 +115,7 @@ impl Follower {
     /// Applies everything after the cursor; a cursor the log no longer reaches (or a database
     /// that was replaced) brings the whole replica in line instead.
     fn catch_up(&mut self) {
+        let was_reachable = self.pg.is_reachable();
         let changed = match self.changed_sessions() {
             Ok(changed) => changed,
             Err(err) => {
@@ -121,6 +123,12 @@ impl Follower {
                 return;
             }
         };
+        if !was_reachable && self.pg.is_edge() {
+            // What this edge wrote alone meanwhile goes out now.
+            if let Err(err) = self.pg.sync_all() {
+                tracing::warn!(%err, "cannot publish what changed while the shared store was away");
+            }
+        }
         if !changed.is_empty() {
             self.store.refresh_ids(changed);
         }
@@ -128,6 +136,7 @@ impl Follower {
 
     fn changed_sessions(&mut self) -> Result<BTreeSet<String>, crate::domain::HubError> {
         let (newest, oldest) = self.pg.log_bounds()?;
+        self.pg.set_reachable(true);
         if newest == self.cursor {
             return Ok(BTreeSet::new());
         }

@@ -14,9 +14,12 @@
 //!   log on every wake-up, every reconnect and every two seconds, so a lost notification or a
 //!   restarted database costs at most a delay (see [`follow`]).
 
+mod edge;
 mod follow;
 pub mod replica;
 
+pub use edge::{default_edge_name, EdgeName};
+use edge::{keep_mark, Mark, Missing};
 pub use follow::{follow, Following, CATCH_UP_EVERY};
 
 use super::backend::{Backend, Exclusive};
@@ -33,7 +36,14 @@ type Connection = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
 
 /// The schema, in order; each runs once, in a transaction, under an advisory lock (hubs that
 /// start together take turns).
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("0001_shared_store.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("0001_shared_store.sql")),
+    (2, include_str!("0002_edges.sql")),
+];
+
+/// How long an edge waits for the database before it writes its folder alone (and publishes
+/// what it wrote once the database is back).
+const EDGE_WAIT: Duration = Duration::from_secs(2);
 
 /// The advisory lock migrations run under (any fixed number; this one spells "hub").
 const MIGRATION_LOCK: i64 = 0x0068_7562;
@@ -51,8 +61,14 @@ pub struct Postgres {
     /// Where it connects, without the password (for the log and `/healthz`).
     pub(crate) shown_url: String,
     url: String,
-    /// The replica: this hub's sessions folder.
+    /// The replica: this hub's sessions folder (an edge's store of record).
     dir: PathBuf,
+    /// `Some` in edge mode (`--publish-to`): the folder is the store of record, and this hub
+    /// publishes its sessions under this name (see [`edge`]).
+    edge: Option<EdgeName>,
+    /// False from a failed connection until the follower reaches the database again: an
+    /// edge then writes its folder alone without waiting for a connection each time.
+    reachable: std::sync::atomic::AtomicBool,
 }
 
 /// A database error as the hub reports it: the request failed through no fault of its own.
@@ -97,7 +113,65 @@ impl Postgres {
             shown_url,
             url: url.to_owned(),
             dir: dir.to_owned(),
+            edge: None,
+            reachable: std::sync::atomic::AtomicBool::new(true),
         })
+    }
+
+    /// Connects as an edge (`--publish-to`): `dir` stays the store of record and its
+    /// sessions are published under `owner`.
+    pub fn connect_edge(url: &str, dir: &Path, owner: &str) -> Result<Self, String> {
+        let mut store =
+            Self::connect(url, dir).map_err(|err| err.replace("--store", "--publish-to"))?;
+        let store_id: String = store
+            .connection()
+            .and_then(|mut client| {
+                client
+                    .query_one("SELECT id FROM hub_store", &[])
+                    .map_err(|err| unavailable("to read the store's id", err))
+            })
+            .map_err(|err| err.to_string())?
+            .get(0);
+        store.edge = Some(EdgeName {
+            owner: owner.to_owned(),
+            store_id,
+        });
+        Ok(store)
+    }
+
+    /// Whether this hub publishes its own folder (`--publish-to`) rather than replicating.
+    pub fn is_edge(&self) -> bool {
+        self.edge.is_some()
+    }
+
+    /// A connection for an edge, which would rather write its folder alone than wait long.
+    fn edge_connection(&self) -> Result<Connection, HubError> {
+        use std::sync::atomic::Ordering;
+        if !self.reachable.load(Ordering::Relaxed) {
+            return Err(HubError::internal_msg(
+                "the shared store (PostgreSQL) cannot be reached",
+            ));
+        }
+        let connection = self
+            .pool
+            .as_ref()
+            .expect("the pool lives as long as the store")
+            .get_timeout(EDGE_WAIT)
+            .map_err(|err| unavailable("to give a connection", err));
+        if connection.is_err() {
+            self.reachable.store(false, Ordering::Relaxed);
+        }
+        connection
+    }
+
+    fn is_reachable(&self) -> bool {
+        self.reachable.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// What the follower found: whether the database can be reached.
+    fn set_reachable(&self, reachable: bool) {
+        self.reachable
+            .store(reachable, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn connection(&self) -> Result<Connection, HubError> {
@@ -112,6 +186,9 @@ impl Postgres {
     /// hub was away are re-read, sessions deleted elsewhere leave, and sessions that only this
     /// folder has (it was a plain sessions folder before) are published.
     pub fn sync_all(&self) -> Result<SyncReport, HubError> {
+        if self.is_edge() {
+            return self.meet_all();
+        }
         let rows = self
             .connection()?
             .query("SELECT id, place, generation FROM hub_sessions", &[])
@@ -177,6 +254,12 @@ impl Postgres {
     /// shares the row, so never half-way through another hub's write). Answers whether the
     /// replica changed.
     pub fn materialise(&self, id: &str) -> Result<bool, HubError> {
+        if self.is_edge() {
+            if !self.concerns_edge(id)? {
+                return Ok(false);
+            }
+            return self.meet_now(id, Missing::Leave).map(|met| met.applied);
+        }
         let mut client = self.connection()?;
         let mut tx = client
             .transaction()
@@ -470,19 +553,49 @@ struct Write<'a> {
     before: Files,
     place: Place,
     open: bool,
+    /// An edge's agreement with the database once the meeting in `begin` commits.
+    mark: Option<(PathBuf, Mark)>,
+    /// What `send` sent: the folder's files after the write.
+    sent: Option<Files>,
+}
+
+/// An edge's write while the database cannot be reached: the folder alone (published later).
+struct Offline;
+
+impl Exclusive for Offline {
+    fn commit(self: Box<Self>) -> Result<(), HubError> {
+        Ok(())
+    }
+
+    fn abort(self: Box<Self>) {}
 }
 
 impl Backend for Postgres {
     fn kind(&self) -> &'static str {
-        "postgres"
+        if self.is_edge() {
+            "edge"
+        } else {
+            "postgres"
+        }
     }
 
     fn is_shared(&self) -> bool {
-        true
+        !self.is_edge()
     }
 
     fn begin(&self, id: &str) -> Result<Box<dyn Exclusive + '_>, HubError> {
-        let mut client = self.connection()?;
+        let client = if self.is_edge() {
+            match self.edge_connection() {
+                Ok(client) => client,
+                Err(err) => {
+                    tracing::warn!(session = %id, %err, "writing the folder alone; published once the shared store is back");
+                    return Ok(Box::new(Offline));
+                }
+            }
+        } else {
+            self.connection()?
+        };
+        let mut client = client;
         client
             .batch_execute("BEGIN")
             .map_err(|err| unavailable("to begin", err))?;
@@ -493,12 +606,21 @@ impl Backend for Postgres {
             before: Files::new(),
             place: Place::Active,
             open: true,
+            mark: None,
+            sent: None,
         };
         write.lock_and_fetch()?;
         Ok(Box::new(write))
     }
 
     fn publish_new(&self, id: &str) -> Result<(), HubError> {
+        if self.is_edge() {
+            // The folder holds it: published now, or at the next meeting.
+            if let Err(err) = self.meet_now(id, Missing::Leave) {
+                tracing::warn!(session = %id, %err, "published once the shared store is back");
+            }
+            return Ok(());
+        }
         let published = self.publish(id, Place::Active);
         if published.is_err() {
             // All or nothing: a session the shared store does not have is not shown here.
@@ -506,13 +628,37 @@ impl Backend for Postgres {
         }
         published
     }
+
+    fn observed(&self, ids: &[String]) {
+        if self.is_edge() {
+            self.publish_observed(ids);
+        }
+    }
+}
+
+impl Postgres {
+    /// An edge publishes what changed in its folder (a removed folder: deleted there too).
+    fn publish_observed(&self, ids: &[String]) {
+        for id in ids {
+            if let Err(err) = self.meet_now(id, Missing::Delete) {
+                tracing::warn!(session = %id, %err, "published once the shared store is back");
+            }
+        }
+    }
 }
 
 impl Write<'_> {
     /// Locks the row, brings the folder up to date under the lock, and notes what it holds.
     fn lock_and_fetch(&mut self) -> Result<(), HubError> {
         let dir = self.store.dir.clone();
-        if let Fetched::Absent = fetch_into(&mut *self.client, &dir, &self.id, RowLock::Update)? {
+        if self.store.is_edge() {
+            let met = self
+                .store
+                .meet(&mut *self.client, &self.id, Missing::Leave)?;
+            self.mark = met.mark;
+        } else if let Fetched::Absent =
+            fetch_into(&mut *self.client, &dir, &self.id, RowLock::Update)?
+        {
             return Err(HubError::NotFound(format!(
                 "no session {:?} in the shared store",
                 self.id
@@ -583,6 +729,7 @@ impl Write<'_> {
             .map_err(|err| unavailable("to save the session's files", err))?;
         }
         let generation = number_change(tx, &id)?;
+        self.sent = Some(after);
         Ok(Some(generation))
     }
 
@@ -599,30 +746,57 @@ impl Exclusive for Write<'_> {
             Ok(_) => self.finish("COMMIT"),
             Err(_) => self.finish("ROLLBACK"),
         };
-        match (sent, ended) {
+        let failed = match (sent, ended) {
             (Ok(generation), Ok(())) => {
-                if let (Some(generation), Some(place)) =
-                    (generation, locate(&self.store.dir, &self.id))
-                {
-                    let folder = place.folder(&self.store.dir, &self.id);
-                    let _ = replica::set_generation(&folder, generation);
-                }
-                Ok(())
+                self.committed(generation);
+                return Ok(());
             }
-            (Err(err), _) => {
-                self.restore();
-                Err(err)
-            }
-            (Ok(_), Err(err)) => {
-                self.restore();
-                Err(unavailable("to commit", err))
-            }
+            (Err(err), _) => err,
+            (Ok(_), Err(err)) => unavailable("to commit", err),
+        };
+        if self.store.is_edge() {
+            // The folder has the write, and is the store of record: the next meeting
+            // publishes it.
+            tracing::warn!(session = %self.id, err = %failed, "published once the shared store is back");
+            return Ok(());
         }
+        self.restore();
+        Err(failed)
     }
 
     fn abort(mut self: Box<Self>) {
         let _ = self.finish("ROLLBACK");
-        self.restore();
+        if !self.store.is_edge() {
+            self.restore();
+        }
+    }
+}
+
+impl Write<'_> {
+    /// Marks the folder with the generation it now holds.
+    fn committed(&mut self, generation: Option<i64>) {
+        let dir = &self.store.dir;
+        let Some(place) = locate(dir, &self.id) else {
+            return;
+        };
+        let folder = place.folder(dir, &self.id);
+        if !self.store.is_edge() {
+            if let Some(generation) = generation {
+                let _ = replica::set_generation(&folder, generation);
+            }
+            return;
+        }
+        let met = self.mark.take();
+        let mark = match (generation, self.sent.take()) {
+            (Some(generation), Some(after)) => {
+                let before = met.as_ref().map(|(_, mark)| mark);
+                Some(self.store.mark_of(&after, generation, place, before))
+            }
+            _ => met.map(|(_, mark)| mark),
+        };
+        if let Some(mark) = mark {
+            keep_mark(&folder, &mark);
+        }
     }
 }
 

@@ -29,6 +29,7 @@ fn is_local(name: &str) -> bool {
     name == LOCK_FILE
         || name == marker_name(LOCK_FILE)
         || name == GENERATION_FILE
+        || name == super::edge::MARK_FILE
         || is_temp_file_name(name)
 }
 
@@ -83,34 +84,50 @@ pub fn apply(folder: &Path, files: &Files) -> io::Result<bool> {
     let here = read_files(folder)?;
     let mut changed = false;
     for (path, bytes) in files {
-        if !is_safe_path(path) {
-            tracing::warn!(path, "refused a file path from the shared store");
-            continue;
-        }
         let old = here.get(path);
         if old == Some(bytes) {
             continue;
         }
-        changed = true;
-        let target = folder.join(path);
-        let dir = target.parent().unwrap_or(folder);
-        fs::create_dir_all(dir)?;
-        match old {
-            Some(old) if bytes.starts_with(old) => append(&target, &bytes[old.len()..])?,
-            _ => {
-                let name = target.file_name().and_then(|n| n.to_str()).unwrap_or(path);
-                write_atomic(dir, name, bytes).map_err(io::Error::other)?;
-            }
-        }
+        changed |= write_file(folder, path, old.map(Vec::as_slice), bytes)?;
     }
     for path in here.keys().filter(|path| !files.contains_key(*path)) {
         changed = true;
-        match fs::remove_file(folder.join(path)) {
-            Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
-            _ => {}
-        }
+        remove_file(folder, path)?;
     }
     Ok(changed)
+}
+
+/// Makes the file at `path` (from the database) in `folder` hold `bytes`, given what it holds
+/// now (`old`): appended to in place when it only grew (so a history reader keeps its place),
+/// else replaced atomically. A path that is not plainly inside the folder is refused (and
+/// answers `false`).
+pub fn write_file(folder: &Path, path: &str, old: Option<&[u8]>, bytes: &[u8]) -> io::Result<bool> {
+    if !is_safe_path(path) {
+        tracing::warn!(path, "refused a file path from the shared store");
+        return Ok(false);
+    }
+    let target = folder.join(path);
+    let dir = target.parent().unwrap_or(folder);
+    fs::create_dir_all(dir)?;
+    match old {
+        Some(old) if bytes.starts_with(old) => append(&target, &bytes[old.len()..])?,
+        _ => {
+            let name = target.file_name().and_then(|n| n.to_str()).unwrap_or(path);
+            write_atomic(dir, name, bytes).map_err(io::Error::other)?;
+        }
+    }
+    Ok(true)
+}
+
+/// Removes the file at `path` in `folder`; one already gone is fine.
+pub fn remove_file(folder: &Path, path: &str) -> io::Result<()> {
+    if !is_safe_path(path) {
+        return Ok(());
+    }
+    match fs::remove_file(folder.join(path)) {
+        Err(err) if err.kind() != io::ErrorKind::NotFound => Err(err),
+        _ => Ok(()),
+    }
 }
 
 /// Appends without following a link planted where the file was.
