@@ -81,6 +81,21 @@ async fn an_edge_publishes_its_folder_and_takes_the_teams_changes_back() {
     );
     assert_eq!(team.communication("t-1")["feature_name"], "Shared");
     assert_eq!(edge.communication("t-1")["feature_name"], "Laptop's own");
+    // A write on the laptop to its own `t-1` stays on the laptop.
+    let (status, body) = edge
+        .status("t-1", "mine", json!({"status": "in_progress"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(edge.shown("t-1", "mine"), Some(("in_progress".into(), 1)));
+    assert_eq!(
+        query_texts(
+            &url,
+            "SELECT communication::text FROM hub_sessions WHERE id = 't-1'"
+        )[0]
+        .contains("mine"),
+        false,
+        "the team's t-1 is not the laptop's"
+    );
 
     // An agent on the laptop rewrites its file by hand: the team sees it, history and all.
     agent_writes(&edge_dir.join("e-1"), |value| {

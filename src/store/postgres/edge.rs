@@ -101,6 +101,8 @@ pub(super) struct Met {
     pub applied: bool,
     /// What the two agree on now, to be kept once the transaction commits.
     pub mark: Option<(std::path::PathBuf, Mark)>,
+    /// The session is this edge's in the database (a write here may be sent there).
+    pub ours: bool,
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -224,7 +226,8 @@ impl Postgres {
         let (owner, row_place, generation): (Option<String>, String, i64) =
             (row.get(0), row.get(1), row.get(2));
         if owner.as_deref() != Some(edge.owner.as_str()) {
-            if here.is_some() {
+            // Said once per start (and reconnect), not at every change.
+            if here.is_some() && missing == Missing::Fetch {
                 tracing::warn!(
                     session = %id,
                     owner = owner.as_deref().unwrap_or("the team"),
@@ -245,10 +248,14 @@ impl Postgres {
                     })
                 }
                 Missing::Fetch => self.fetch_whole(tx, id, place_of(&row_place), generation),
-                Missing::Leave => Ok(Met::default()),
+                Missing::Leave => Ok(Met {
+                    ours: true,
+                    ..Met::default()
+                }),
             };
         };
-        self.merge(tx, id, place, place_of(&row_place), generation)
+        let met = self.merge(tx, id, place, place_of(&row_place), generation)?;
+        Ok(Met { ours: true, ..met })
     }
 
     /// A session only the folder has: into the database whole, under this edge's name.
@@ -293,6 +300,7 @@ impl Postgres {
             sent: true,
             applied: false,
             mark: Some((folder, mark)),
+            ours: true,
         })
     }
 
@@ -313,6 +321,7 @@ impl Postgres {
             sent: false,
             applied: true,
             mark: Some((folder, mark)),
+            ours: true,
         })
     }
 

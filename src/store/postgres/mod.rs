@@ -557,6 +557,9 @@ struct Write<'a> {
     mark: Option<(PathBuf, Mark)>,
     /// What `send` sent: the folder's files after the write.
     sent: Option<Files>,
+    /// False for an edge's write to a session that is not its own in the database (one whose
+    /// id the team has too): the folder alone takes it.
+    ours: bool,
 }
 
 /// An edge's write while the database cannot be reached: the folder alone (published later).
@@ -608,6 +611,7 @@ impl Backend for Postgres {
             open: true,
             mark: None,
             sent: None,
+            ours: true,
         };
         write.lock_and_fetch()?;
         Ok(Box::new(write))
@@ -656,6 +660,7 @@ impl Write<'_> {
                 .store
                 .meet(&mut *self.client, &self.id, Missing::Leave)?;
             self.mark = met.mark;
+            self.ours = met.ours;
         } else if let Fetched::Absent =
             fetch_into(&mut *self.client, &dir, &self.id, RowLock::Update)?
         {
@@ -741,6 +746,12 @@ impl Write<'_> {
 
 impl Exclusive for Write<'_> {
     fn commit(mut self: Box<Self>) -> Result<(), HubError> {
+        if !self.ours {
+            // What the meeting in `begin` did (nothing of this session's) ends with it.
+            return self
+                .finish("COMMIT")
+                .map_err(|err| unavailable("to commit", err));
+        }
         let sent = self.send();
         let ended = match &sent {
             Ok(_) => self.finish("COMMIT"),
