@@ -178,11 +178,10 @@ async fn open_edge(
 fn publish_edge(postgres: &Postgres, store: &crate::store::SessionStore) -> Result<(), String> {
     let started = std::time::Instant::now();
     let report = postgres.sync_all().map_err(|err| err.to_string())?;
-    if report.fetched > 0 {
-        store
-            .refresh()
-            .map_err(|err| format!("cannot read the sessions directory: {err}"))?;
-    }
+    // Always: what the sync applied, and anything written while it ran (one `stat` each).
+    store
+        .refresh()
+        .map_err(|err| format!("cannot read the sessions directory: {err}"))?;
     tracing::info!(
         published = report.published,
         applied = report.fetched,

@@ -334,20 +334,7 @@ impl Postgres {
             )
             .map_err(|err| unavailable("to read the session", err))?
             .get(0);
-        let mut files: Files = tx
-            .query(
-                "SELECT path, content FROM hub_files WHERE session = $1",
-                &[&id],
-            )
-            .map_err(|err| unavailable("to read the session's files", err))?
-            .iter()
-            .map(|row| (row.get(0), row.get(1)))
-            .collect();
-        files.insert(
-            COMMUNICATION_FILE.to_owned(),
-            replica::communication_bytes(&communication),
-        );
-        Ok(files)
+        super::stored_files(tx, id, &communication)
     }
 
     /// The three-way merge of a session both sides hold (see the module's comment).

@@ -474,19 +474,7 @@ fn fetch_into(
     if here == Some(place) && replica::generation(&folder) == Some(generation) {
         return Ok(Fetched::Current);
     }
-    let mut files: Files = tx
-        .query(
-            "SELECT path, content FROM hub_files WHERE session = $1",
-            &[&id],
-        )
-        .map_err(|err| unavailable("to read the session's files", err))?
-        .iter()
-        .map(|row| (row.get(0), row.get(1)))
-        .collect();
-    files.insert(
-        super::COMMUNICATION_FILE.to_owned(),
-        replica::communication_bytes(&communication),
-    );
+    let files = stored_files(tx, id, &communication)?;
     let moved = match here {
         Some(other) if other != place => {
             if let Some(parent) = folder.parent() {
@@ -505,6 +493,28 @@ fn fetch_into(
     } else {
         Fetched::Current
     })
+}
+
+/// Every file of session `id` as the database holds it, `communication` (its row's) included.
+fn stored_files(
+    tx: &mut impl GenericClient,
+    id: &str,
+    communication: &serde_json::Value,
+) -> Result<Files, HubError> {
+    let mut files: Files = tx
+        .query(
+            "SELECT path, content FROM hub_files WHERE session = $1",
+            &[&id],
+        )
+        .map_err(|err| unavailable("to read the session's files", err))?
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    files.insert(
+        super::COMMUNICATION_FILE.to_owned(),
+        replica::communication_bytes(communication),
+    );
+    Ok(files)
 }
 
 fn replica_error(folder: &Path, err: std::io::Error) -> HubError {
