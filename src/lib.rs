@@ -37,7 +37,12 @@ pub mod store;
 /// Entry point of the WASM bundle: takes over the server-rendered page.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn hydrate() {
+pub async fn hydrate() {
     console_error_panic_hook::set_once();
+    let search = leptos::prelude::window()
+        .location()
+        .search()
+        .unwrap_or_default();
+    ui::lazy::load_for_page(&search).await;
     leptos::mount::hydrate_body(ui::app::App);
 }

@@ -4,4 +4,4 @@
 
 mod watcher;
 
-pub use watcher::{start, WatchHealth, Watcher};
+pub use watcher::{start, start_with_window, WatchHealth, Watcher};

@@ -1,7 +1,10 @@
 //! notify watches the sessions folder and each session folder (non-recursively; folders, never
-//! files). Events only say *which* sessions to look at: a debounce task collects them for
-//! 250 ms and re-reads just those. A periodic rescan catches whatever the watcher missed, and
-//! is all there is when native watching is unavailable or `--watch poll` was chosen.
+//! files). Events only say *which* sessions to look at, and the debounce task re-reads just
+//! those: the first change after a quiet spell at once, after a 20 ms settle (leading edge, so
+//! a lone write shows in milliseconds), then whatever follows folded into one re-read per 250 ms window until a window
+//! passes with nothing in it (so a storm costs at most four re-reads a second). A periodic
+//! rescan catches whatever the watcher missed, and is all there is when native watching is
+//! unavailable or `--watch poll` was chosen.
 
 use crate::domain::monitor::WatchMode;
 use crate::domain::question::QUESTIONS_DIR;
@@ -17,7 +20,12 @@ use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
+/// The fold window after a change has been re-read.
 const DEBOUNCE: Duration = Duration::from_millis(250);
+/// How long the first change after a quiet spell waits for the rest of its write: a folder
+/// and its `communication.json` are two events, and reading between them would list the
+/// session as unreadable until the next re-read.
+const SETTLE: Duration = Duration::from_millis(20);
 /// Safety-net rescan while native events flow.
 const RECONCILE_NATIVE: Duration = Duration::from_secs(5);
 /// Rescan interval when polling is all there is.
@@ -62,6 +70,17 @@ pub fn start(
     mode: WatchMode,
     shutdown: watch::Receiver<bool>,
 ) -> Watcher {
+    start_with_window(store, mode, shutdown, DEBOUNCE)
+}
+
+/// [`start`] with another fold window (a test makes it long, to tell a change re-read at once
+/// from one that waited for its window).
+pub fn start_with_window(
+    store: Arc<SessionStore>,
+    mode: WatchMode,
+    shutdown: watch::Receiver<bool>,
+    window: Duration,
+) -> Watcher {
     let (tx, rx) = mpsc::channel(QUEUE);
     let overflowed = Arc::new(AtomicBool::new(false));
     let native = match mode {
@@ -104,6 +123,7 @@ pub fn start(
             archive_watched: false,
             overflowed,
             health: health.clone(),
+            window,
         }
         .run(rx, shutdown),
     );
@@ -185,12 +205,14 @@ struct Debouncer {
     archive_watched: bool,
     overflowed: Arc<AtomicBool>,
     health: Arc<RwLock<WatchHealth>>,
+    /// How long changes after a re-read are collected before the next one.
+    window: Duration,
 }
 
 impl Debouncer {
     async fn run(mut self, mut rx: mpsc::Receiver<Signal>, mut shutdown: watch::Receiver<bool>) {
         self.sync_watches();
-        loop {
+        'quiet: loop {
             let first = tokio::select! {
                 _ = shutdown.wait_for(|stopping| *stopping) => break,
                 signal = rx.recv() => match signal {
@@ -201,21 +223,33 @@ impl Debouncer {
             let mut dirty = BTreeSet::new();
             let mut rescan = None;
             absorb(first, &mut dirty, &mut rescan);
-            let window = tokio::time::sleep(DEBOUNCE);
-            tokio::pin!(window);
+            // A burst: the first change after a while settles briefly (the rest of the same
+            // write: a new folder's file, a file's last bytes) and is re-read; what arrives
+            // during the window after it is folded into the next re-read; a window with
+            // nothing in it ends the burst.
+            let mut wait = SETTLE;
             loop {
-                tokio::select! {
-                    () = &mut window => break,
-                    signal = rx.recv() => match signal {
-                        Some(signal) => absorb(signal, &mut dirty, &mut rescan),
-                        None => break,
-                    },
+                let window = tokio::time::sleep(wait);
+                tokio::pin!(window);
+                loop {
+                    tokio::select! {
+                        _ = shutdown.wait_for(|stopping| *stopping) => break 'quiet,
+                        () = &mut window => break,
+                        signal = rx.recv() => match signal {
+                            Some(signal) => absorb(signal, &mut dirty, &mut rescan),
+                            None => break 'quiet,
+                        },
+                    }
                 }
+                if self.overflowed.swap(false, Ordering::Relaxed) {
+                    rescan = Some("the event queue overflowed");
+                }
+                if dirty.is_empty() && rescan.is_none() {
+                    continue 'quiet;
+                }
+                self.apply(std::mem::take(&mut dirty), rescan.take()).await;
+                wait = self.window;
             }
-            if self.overflowed.swap(false, Ordering::Relaxed) {
-                rescan = Some("the event queue overflowed");
-            }
-            self.apply(dirty, rescan).await;
         }
         // Dropping `self.watcher` here releases the OS watches.
     }

@@ -2,8 +2,9 @@
 //! survives reloads and moves with back/forward.
 
 use super::components::{titled, PageTitle};
-use super::create::{provide_wizard, CreateTab};
+use super::create::provide_wizard;
 use super::hooks::use_live_events;
+use super::lazy::{create_tab, Deferred};
 use super::monitor::MonitorTab;
 use super::palette::CommandPalette;
 use super::tabs::{TabList, TabPanel};
@@ -76,7 +77,7 @@ pub fn SessionsHub() -> impl IntoView {
         <CommandPalette />
         <TabList selected />
         <TabPanel tab=Tab::Create selected>
-            <CreateTab />
+            <Deferred part=create_tab />
         </TabPanel>
         <TabPanel tab=Tab::Monitor selected>
             <MonitorTab />

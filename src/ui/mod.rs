@@ -5,6 +5,7 @@ pub mod components;
 pub mod create;
 pub mod hooks;
 pub mod hub;
+pub mod lazy;
 pub mod model;
 pub mod monitor;
 pub mod palette;

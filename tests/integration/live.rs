@@ -382,6 +382,50 @@ async fn the_watcher_sees_foreign_writes_within_a_second() {
         .expect("the watcher stops on shutdown");
 }
 
+/// The first change after a quiet spell is re-read at once, not at the end of a fold window;
+/// what follows inside the window is folded into the re-read at its end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_change_after_a_quiet_spell_is_read_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write_session(dir.path(), "lead", ROSTER);
+    let store = Arc::new(SessionStore::new(dir.path()));
+    store.refresh().unwrap();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    // Far longer than any wait below: a change seen in time was not waiting for the window.
+    let window = Duration::from_secs(60);
+    let watcher = live::start_with_window(store.clone(), WatchMode::Native, stopped, window);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // As agents write through the hub: a hidden temporary file renamed into place.
+    let replace = |roster: &str| {
+        let folder = dir.path().join("lead");
+        std::fs::write(folder.join(".~test.tmp"), roster).unwrap();
+        std::fs::rename(folder.join(".~test.tmp"), folder.join("communication.json")).unwrap();
+    };
+    let blocked = |s: &SessionStore| s.list().list.sessions[0].aggregation.blocked;
+    replace(&ROSTER.replacen("pending", "blocked", 1));
+    wait_for(
+        &store,
+        "the first change",
+        |s| blocked(s) == 1,
+        Duration::from_secs(5),
+    )
+    .await;
+
+    replace(&ROSTER.replace("pending", "blocked"));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        blocked(&store),
+        1,
+        "a change inside the window waits for it"
+    );
+
+    stop.send_replace(true);
+    tokio::time::timeout(Duration::from_secs(2), watcher.stop())
+        .await
+        .expect("the watcher stops on shutdown");
+}
+
 /// Without native events the hub still converges, by polling.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_poll_mode_changes_appear_within_the_poll_interval() {
