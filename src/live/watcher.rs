@@ -1,8 +1,9 @@
 //! notify watches the sessions folder and each session folder (non-recursively; folders, never
 //! files). Events only say *which* sessions to look at, and the debounce task re-reads just
 //! those: the first change after a quiet spell at once, after a 20 ms settle (leading edge, so
-//! a lone write shows in milliseconds), then whatever follows folded into one re-read per 250 ms window until a window
-//! passes with nothing in it (so a storm costs at most four re-reads a second). A periodic
+//! a lone write shows in milliseconds), then whatever follows folded into one re-read per
+//! 250 ms window until a window passes with nothing in it (so a storm costs at most four
+//! re-reads a second). A periodic
 //! rescan catches whatever the watcher missed, and is all there is when native watching is
 //! unavailable or `--watch poll` was chosen.
 
